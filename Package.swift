@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "ConversionRules",
+    products: [
+        // The library a gateway links: the expression language, the conversion
+        // runtime and the flavor catalog with the built-in templates.
+        .library(name: "ConversionRules", targets: ["RuleDSL", "ConversionRules", "Flavors"]),
+        .executable(name: "rulecheck", targets: ["rulecheck"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .systemLibrary(
+            name: "CJansson",
+            pkgConfig: "jansson",
+            providers: [.apt(["libjansson-dev"])]
+        ),
+        .target(name: "RuleDSL"),
+        .target(name: "ConversionRules", dependencies: ["RuleDSL"]),
+        .executableTarget(name: "TemplateEmbedder"),
+        .plugin(
+            name: "EmbedTemplates",
+            capability: .buildTool(),
+            dependencies: ["TemplateEmbedder"]
+        ),
+        .target(
+            name: "Flavors",
+            dependencies: ["ConversionRules", "RuleDSL", "CYAML"],
+            plugins: ["EmbedTemplates"]
+        ),
+        .executableTarget(
+            name: "rulecheck",
+            dependencies: [
+                "Flavors", "ConversionRules", "RuleDSL",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "RuleDSLTests", dependencies: ["RuleDSL", "CJansson"]),
+        .testTarget(name: "ConversionRulesTests", dependencies: ["ConversionRules"]),
+        .testTarget(name: "FlavorsTests", dependencies: ["Flavors"]),
+        .testTarget(name: "rulecheckTests", dependencies: ["rulecheck"]),
+    ]
+)

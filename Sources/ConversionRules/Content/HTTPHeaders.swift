@@ -1,0 +1,75 @@
+/// HTTP header fields: names compare case-insensitively, a name may have
+/// several values, and the order fields were added in is kept.
+public struct HTTPHeaders: Sendable, Equatable, Sequence {
+    /// The fields in order, with names as they were given.
+    public private(set) var fields: [(name: String, value: String)]
+
+    /// Creates headers from fields in order.
+    public init(_ fields: [(name: String, value: String)] = []) {
+        self.fields = fields
+    }
+
+    /// Creates headers from a dictionary (one value per name, in key order).
+    public init(_ dictionary: [String: String]) {
+        self.fields = dictionary.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
+    /// The first value of `name`, or nil when absent.
+    public subscript(name: String) -> String? {
+        fields.first(where: { Self.sameName($0.name, name) })?.value
+    }
+
+    /// Every value of `name`, in order.
+    public func values(of name: String) -> [String] {
+        fields.filter { Self.sameName($0.name, name) }.map(\.value)
+    }
+
+    /// Whether a field named `name` is present.
+    public func contains(_ name: String) -> Bool { self[name] != nil }
+
+    /// Adds a field, keeping any existing values of the same name.
+    public mutating func add(_ name: String, _ value: String) {
+        fields.append((name, value))
+    }
+
+    /// Replaces every value of `name` by `value` (at the place of the first one).
+    public mutating func set(_ name: String, _ value: String) {
+        if let first = fields.firstIndex(where: { Self.sameName($0.name, name) }) {
+            fields[first].value = value
+            var index = fields.count - 1
+            while index > first {
+                if Self.sameName(fields[index].name, name) { fields.remove(at: index) }
+                index -= 1
+            }
+        } else {
+            fields.append((name, value))
+        }
+    }
+
+    /// Removes every field named `name`.
+    public mutating func remove(_ name: String) {
+        fields.removeAll { Self.sameName($0.name, name) }
+    }
+
+    /// Removes every field.
+    public mutating func removeAll() { fields.removeAll() }
+
+    public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> {
+        fields.makeIterator()
+    }
+
+    public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
+        lhs.fields.count == rhs.fields.count
+            && zip(lhs.fields, rhs.fields).allSatisfy { sameName($0.name, $1.name) && $0.value == $1.value }
+    }
+
+    /// Whether two header names are the same, ignoring ASCII case.
+    public static func sameName(_ left: String, _ right: String) -> Bool {
+        left.utf8.count == right.utf8.count
+            && zip(left.utf8, right.utf8).allSatisfy { lowercaseASCII($0) == lowercaseASCII($1) }
+    }
+
+    private static func lowercaseASCII(_ byte: UInt8) -> UInt8 {
+        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+    }
+}

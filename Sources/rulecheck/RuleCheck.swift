@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `rulecheck` command: checks and measures conversion rules.
+@main
+struct RuleCheck: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rulecheck",
+        abstract: "Check, run and measure the conversion rules of a model gateway.",
+        subcommands: [JSONCheckCommand.self]
+    )
+}

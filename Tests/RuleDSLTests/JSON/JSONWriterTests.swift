@@ -1,0 +1,87 @@
+import RuleDSL
+import XCTest
+
+final class JSONWriterTests: XCTestCase {
+    private func javaScript(_ value: Double) -> String { JSONNumberFormatting.javaScriptString(value) }
+
+    func testNumbersAreSpelledAsJavaScriptSpellsThem() {
+        XCTAssertEqual(javaScript(0.1), "0.1")
+        XCTAssertEqual(javaScript(1e21), "1e+21")
+        XCTAssertEqual(javaScript(1e20), "100000000000000000000")
+        XCTAssertEqual(javaScript(1e-7), "1e-7")
+        XCTAssertEqual(javaScript(1.5e-7), "1.5e-7")
+        XCTAssertEqual(javaScript(0.000001), "0.000001")
+        XCTAssertEqual(javaScript(100.0), "100")
+        XCTAssertEqual(javaScript(-0.0), "0")
+        XCTAssertEqual(javaScript(5e-324), "5e-324")
+        XCTAssertEqual(javaScript(1.7976931348623157e308), "1.7976931348623157e+308")
+        XCTAssertEqual(javaScript(9.223372036854775807e18), "9223372036854776000")
+        XCTAssertEqual(javaScript(123.456), "123.456")
+        XCTAssertEqual(javaScript(-1234.5678e10), "-12345678000000")
+        XCTAssertEqual(javaScript(0.30000000000000004), "0.30000000000000004")
+        XCTAssertEqual(javaScript(2.5e25), "2.5e+25")
+        XCTAssertEqual(javaScript(1 / 3.0), "0.3333333333333333")
+    }
+
+    func testNonFiniteNumbersAreRejected() {
+        var writer = JSONWriter()
+        XCTAssertThrowsError(try writer.appendNumber(.nan))
+        XCTAssertThrowsError(try writer.appendNumber(.infinity))
+        XCTAssertThrowsError(try JSONValue.number(JSONNumber(-Double.infinity)).serialized())
+    }
+
+    func testNumberRoundTrips() throws {
+        let values: [Double] = [0.1, 1e21, 9.223372036854775807e18, -0.0, 5e-324, 1.7976931348623157e308, 1e-7, 123e-20]
+        for value in values {
+            let text = try JSONValue.number(JSONNumber(value)).jsonText()
+            let read = try JSONDocument(text: text)
+            XCTAssertEqual(read.double(at: read.root), value, text)
+        }
+        for text in ["9223372036854775807", "-9223372036854775808", "12345678901234567890", "0.1", "1e+21", "5e-324", "0"] {
+            XCTAssertEqual(try JSONValue(parsing: text).jsonText(), text)
+        }
+        XCTAssertEqual(try JSONValue(parsing: "-0").jsonText(), "0")
+        XCTAssertEqual(try JSONValue(parsing: "1E400").jsonText(), "1E400", "beyond double range keeps its text")
+    }
+
+    func testStringsAreEscapedAsJSONStringifyDoes() throws {
+        var text = ""
+        for code in 0..<0x20 { text.unicodeScalars.append(Unicode.Scalar(UInt8(code))) }
+        text += "\"\\/\u{7F}\u{2028}\u{2029}é😀"
+        let written = try JSONValue.string(text).jsonText()
+        XCTAssertEqual(written, #""\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e\u000f"#
+            + #"\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f"#
+            + "\\\"\\\\/\u{7F}\u{2028}\u{2029}é😀\"")
+        XCTAssertEqual(try JSONValue(parsing: written), .string(text), "round trip")
+    }
+
+    func testEscapedSurrogatePairsDecodeToAstralCharacters() throws {
+        XCTAssertEqual(try JSONValue(parsing: #""\uD83D\uDE00 \ud834\udd1e""#), .string("😀 𝄞"))
+        XCTAssertEqual(try JSONValue(parsing: #""\u2028\u00e9\/""#), .string("\u{2028}é/"))
+    }
+
+    func testCompactValuesAreCopiedAsTheirBytes() throws {
+        let document = try JSONDocument(text: #"{"keep": {"n": 1.50, "s": "\u00e9"}, "tidy":{"n":1.50,"s":"\u00e9","a":[1E2]}}"#)
+        let keep = try XCTUnwrap(document.member(of: document.root, key: "keep"))
+        let tidy = try XCTUnwrap(document.member(of: document.root, key: "tidy"))
+        var writer = JSONWriter()
+        writer.appendValue(of: document, at: keep)
+        writer.appendByte(UInt8(ascii: " "))
+        writer.appendValue(of: document, at: tidy)
+        XCTAssertEqual(String(decoding: writer.bytes, as: UTF8.self),
+                       #"{"n":1.50,"s":"\u00e9"} {"n":1.50,"s":"\u00e9","a":[1E2]}"#)
+        XCTAssertTrue(document.isCompact(at: tidy))
+        XCTAssertFalse(document.isCompact(at: keep))
+    }
+
+    func testObjectsKeepInsertionOrderAndPrettyPrint() throws {
+        let value = JSONValue.object(JSONObject([("z", .number(JSONNumber(Int64(1)))), ("a", .array([.null, .bool(true)])), ("e", .object(JSONObject()))]))
+        XCTAssertEqual(try value.jsonText(), #"{"z":1,"a":[null,true],"e":{}}"#)
+        XCTAssertEqual(try value.jsonText(pretty: true), "{\n  \"z\": 1,\n  \"a\": [\n    null,\n    true\n  ],\n  \"e\": {}\n}")
+    }
+
+    func testValueEqualityIgnoresKeyOrderAndNumberSpelling() throws {
+        XCTAssertEqual(try JSONValue(parsing: #"{"a":1,"b":[2.0]}"#), try JSONValue(parsing: #"{"b":[2],"a":1.0}"#))
+        XCTAssertNotEqual(try JSONValue(parsing: #"{"a":1}"#), try JSONValue(parsing: #"{"a":1,"b":2}"#))
+    }
+}
