@@ -43,6 +43,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Measures the JSON layer against libjansson: swift run -c release JSONBench
+        .executableTarget(name: "JSONBench", dependencies: ["RuleDSL", "CJansson"]),
         .testTarget(name: "RuleDSLTests", dependencies: ["RuleDSL", "CJansson"]),
         .testTarget(name: "ConversionRulesTests", dependencies: ["ConversionRules"]),
         .testTarget(name: "FlavorsTests", dependencies: ["Flavors"]),

@@ -14,6 +14,15 @@ public enum JSONNumberFormatting {
             appendInteger(Int64(value), to: &output)
             return
         }
+        // Swift's description has the shortest round-trip digits too; without
+        // an exponent (and, the value not being integral, without a trailing
+        // ".0") it is already spelled as JavaScript spells it. It is a small
+        // string, stored inline: no allocation on this path.
+        let description = value.description
+        if !description.utf8.contains(UInt8(ascii: "e")) {
+            output.append(contentsOf: description.utf8)
+            return
+        }
         var digits: [UInt8] = []
         digits.reserveCapacity(17)
         var pointPosition = 0
