@@ -1,0 +1,143 @@
+import Foundation
+
+/// Runs conformance cases in the layout of the JSONata test suite:
+/// `groups/<group>/<case>.json` (an object, or an array of objects) and
+/// `datasets/<name>.json`.
+public struct JSONataSuite {
+    /// The verdict on one case.
+    public struct CaseResult: Sendable {
+        public let group: String
+        public let name: String
+        public let expression: String
+        public let passed: Bool
+        /// What the case expects: a JSON text, "undefined", or "error CODE".
+        public let expected: String
+        /// What the engine gave, in the same form.
+        public let actual: String
+    }
+
+    /// A problem with the suite itself (an unreadable case file).
+    public struct SuiteError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    private let directory: URL
+    private var datasets: [String: JSONDocument] = [:]
+
+    /// A suite rooted at `directory` (which holds `groups/` and `datasets/`).
+    public init(directory: URL) {
+        self.directory = directory
+    }
+
+    /// The group names, sorted.
+    public func groups() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("groups").path)
+            .filter { !$0.hasPrefix(".") }.sorted()
+    }
+
+    /// Runs every case of `group`.
+    /// - Throws: ``SuiteError`` when a case file is not valid JSON.
+    public mutating func run(group: String) throws -> [CaseResult] {
+        let folder = directory.appendingPathComponent("groups").appendingPathComponent(group)
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }.sorted()
+        var results: [CaseResult] = []
+        for name in names {
+            let data = try Data(contentsOf: folder.appendingPathComponent(name))
+            let document: JSONDocument
+            do {
+                document = try JSONDocument(bytes: Array(data))
+            } catch {
+                // A case whose file cannot be read (a lone surrogate escape, which
+                // no Swift string can hold) counts as failed, with the reason.
+                results.append(CaseResult(group: group, name: name, expression: "", passed: false,
+                                          expected: "(unreadable case file)", actual: "\(error)"))
+                continue
+            }
+            if document.kind(at: document.root) == .array {
+                for (index, caseIndex) in document.children(of: document.root).enumerated() {
+                    results.append(try runCase(document, caseIndex, group: group, name: "\(name)[\(index)]", folder: folder))
+                }
+            } else {
+                results.append(try runCase(document, document.root, group: group, name: name, folder: folder))
+            }
+        }
+        return results
+    }
+
+    private mutating func dataset(_ name: String) throws -> JSONDocument {
+        if let cached = datasets[name] { return cached }
+        let data = try Data(contentsOf: directory.appendingPathComponent("datasets").appendingPathComponent(name + ".json"))
+        let document = try JSONDocument(bytes: Array(data))
+        datasets[name] = document
+        return document
+    }
+
+    private mutating func runCase(_ file: JSONDocument, _ index: Int, group: String, name: String, folder: URL) throws -> CaseResult {
+        func member(_ key: String) -> Int? { file.member(of: index, key: key) }
+        var source = member("expr").map { file.string(at: $0) } ?? ""
+        if let exprFile = member("expr-file") {
+            source = (try? String(contentsOf: folder.appendingPathComponent(file.string(at: exprFile)), encoding: .utf8)) ?? ""
+        }
+        var input: Value? = nil
+        if let data = member("data") {
+            input = Value.fromDocument(file, data)
+        } else if let datasetName = member("dataset"), file.kind(at: datasetName) == .string {
+            input = Value(document: try dataset(file.string(at: datasetName)))
+        }
+        var bindings: [String: Value] = [:]
+        if let bindingsIndex = member("bindings") {
+            for binding in file.members(of: bindingsIndex) {
+                bindings[file.string(at: binding.key)] = Value.fromDocument(file, binding.value)
+            }
+        }
+        var limits = EvaluationLimits()
+        if let depth = member("depth") { limits.maximumDepth = Int(file.double(at: depth)) }
+        if let timeLimit = member("timelimit") { limits.timeLimitMilliseconds = Int(file.double(at: timeLimit)) }
+        let unordered = member("unordered").map { file.bool(at: $0) } ?? false
+
+        let expected: String
+        if let code = member("code") {
+            expected = "error " + file.string(at: code)
+        } else if let result = member("result") {
+            expected = Self.render(file.value(at: result))
+        } else {
+            expected = "undefined"
+        }
+
+        var actual: String
+        var actualValue: JSONValue? = nil
+        do throws(JSONataError) {
+            let expression = try Expression(source)
+            let result = try expression.evaluate(input, bindings: bindings, limits: limits)
+            actualValue = result?.jsonValue
+            actual = actualValue.map(Self.render) ?? "undefined"
+        } catch {
+            actual = "error \(error.code): \(error.message)"
+        }
+        let passed: Bool
+        if let code = member("code") {
+            passed = actual.hasPrefix("error " + file.string(at: code))
+        } else if let result = member("result") {
+            passed = actualValue.map { Self.equal(file.value(at: result), $0, unordered: unordered) } ?? false
+        } else {
+            passed = actual == "undefined"
+        }
+        return CaseResult(group: group, name: name, expression: source, passed: passed, expected: expected, actual: actual)
+    }
+
+    private static func render(_ value: JSONValue) -> String {
+        (try? value.jsonText()) ?? "?"
+    }
+
+    /// Deep equality; with `unordered`, arrays compare as multisets at the top level.
+    private static func equal(_ expected: JSONValue, _ actual: JSONValue, unordered: Bool) -> Bool {
+        guard unordered, case .array(let left) = expected, case .array(var right) = actual, left.count == right.count else {
+            return expected == actual
+        }
+        for item in left {
+            guard let match = right.firstIndex(of: item) else { return false }
+            right.remove(at: match)
+        }
+        return true
+    }
+}

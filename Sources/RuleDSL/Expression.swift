@@ -1,0 +1,51 @@
+/// A compiled expression of the rule language (JSONata).
+///
+/// Compile once, evaluate many times: an `Expression` is immutable and
+/// `Sendable`, so any number of threads may evaluate it at once. Everything
+/// that varies per call (the input, variable bindings, limits) is passed to
+/// ``evaluate(_:bindings:limits:)``.
+public struct Expression: Sendable {
+    /// The expression's text.
+    public let source: String
+    let root: Node
+
+    /// Compiles `source`.
+    /// - Throws: ``JSONataError`` with an S0xxx code and the position of the problem.
+    public init(_ source: String) throws(JSONataError) {
+        self.source = source
+        self.root = try Parser.parse(source)
+    }
+
+    /// Evaluates the expression against `input` (nil for no input).
+    ///
+    /// - Parameters:
+    ///   - bindings: variables visible as `$name`.
+    ///   - limits: depth and time limits.
+    /// - Returns: the result, or nil when it is undefined.
+    /// - Throws: ``JSONataError`` with a T or D code (or U1001/U1002 when a limit is hit).
+    public func evaluate(_ input: Value?, bindings: [String: Value] = [:],
+                         limits: EvaluationLimits = EvaluationLimits()) throws(JSONataError) -> Value? {
+        var input = input
+        // An array input is wrapped so that a path over it maps over the whole array.
+        if case .array(let items, _)? = input {
+            input = .array(items, [])
+        }
+        let evaluation = Evaluation(root: input, limits: limits)
+        let frame = Frame(parent: nil, bindings: bindings)
+        let result = try evaluation.evaluate(root, input, frame)
+        return Self.finalize(result)
+    }
+
+    /// Evaluates against a JSON document, navigated in place.
+    /// - Throws: ``JSONataError`` as ``evaluate(_:bindings:limits:)``.
+    public func evaluate(document: JSONDocument?, bindings: [String: Value] = [:],
+                         limits: EvaluationLimits = EvaluationLimits()) throws(JSONataError) -> Value? {
+        try evaluate(document.map { Value(document: $0) }, bindings: bindings, limits: limits)
+    }
+
+    /// A result sequence becomes a plain array.
+    private static func finalize(_ value: Value?) -> Value? {
+        guard case .array(let items, let flags)? = value, flags.contains(.sequence) else { return value }
+        return .array(items, [])
+    }
+}

@@ -1,0 +1,56 @@
+/// Array functions.
+extension FunctionLibrary {
+    static let arrayFunctions: [NativeFunction] = [
+        NativeFunction("append", "<xx:a>") { _, arguments throws(JSONataError) in
+            guard let first = arguments[argument: 0] else { return arguments[argument: 1] }
+            guard let second = arguments[argument: 1] else { return first }
+            return .array(first.asList + second.asList, [])
+        },
+        NativeFunction("reverse", "<a:a>") { _, arguments throws(JSONataError) in
+            arguments[argument: 0]?.arrayElements.map { .array($0.reversed(), []) }
+        },
+        NativeFunction("shuffle", "<a:a>") { _, arguments throws(JSONataError) in
+            arguments[argument: 0]?.arrayElements.map { .array($0.shuffled(), []) }
+        },
+        NativeFunction("distinct", "<x:x>") { _, arguments throws(JSONataError) in
+            guard let value = arguments[argument: 0] else { return nil }
+            guard let elements = value.arrayElements else { return value }
+            var result: [Value] = []
+            for element in elements where !result.contains(where: { Evaluation.deepEqual($0, element) }) {
+                result.append(element)
+            }
+            return .array(result, [])
+        },
+        NativeFunction("sort", "<af?:a>") { call, arguments throws(JSONataError) in
+            guard let elements = arguments[argument: 0]?.arrayElements else { return nil }
+            if case .function(let comparator)? = arguments[argument: 1] {
+                var failure: JSONataError? = nil
+                // The comparator says whether its first argument goes after its second.
+                let sorted = elements.mergeSorted { earlier, later in
+                    guard failure == nil else { return false }
+                    do throws(JSONataError) {
+                        return Evaluation.truthy(try call.call(comparator, [later, earlier]))
+                    } catch {
+                        failure = error
+                        return false
+                    }
+                }
+                if let failure { throw failure }
+                return .array(sorted, [])
+            }
+            let scalars = elements.map { $0.decodedScalar }
+            if scalars.allSatisfy({ if case .number = $0 { return true } else { return false } }) {
+                return .array(scalars.mergeSorted { ($0.numberValue ?? 0) < ($1.numberValue ?? 0) }, [])
+            }
+            if scalars.allSatisfy({ if case .string = $0 { return true } else { return false } }) {
+                return .array(scalars.mergeSorted { Evaluation.compareStrings($0.stringValue ?? "", $1.stringValue ?? "") < 0 }, [])
+            }
+            throw call.error(.sortNeedsComparator)
+        },
+        NativeFunction("zip", "<a+>") { _, arguments throws(JSONataError) in
+            let lists = arguments.map { $0?.asList ?? [] }
+            let length = lists.map(\.count).min() ?? 0
+            return .array((0..<length).map { index in .array(lists.map { $0[index] }, []) }, [])
+        },
+    ]
+}

@@ -1,0 +1,249 @@
+import Foundation
+
+/// String functions. Lengths and positions count Unicode code points, as
+/// JSONata does.
+extension FunctionLibrary {
+    static let stringFunctions: [NativeFunction] = [
+        NativeFunction("string", "<x-b?:s>") { call, arguments throws(JSONataError) in
+            guard let value = arguments[argument: 0] else { return nil }
+            let pretty = Evaluation.truthy(arguments[argument: 1])
+            return .string(try Stringify.string(value, pretty: pretty, position: call.position))
+        },
+        NativeFunction("length", "<s-:n>") { _, arguments throws(JSONataError) in
+            arguments[argument: 0].string.map { .number(Double($0.unicodeScalars.count)) }
+        },
+        NativeFunction("substring", "<s-nn?:s>") { _, arguments throws(JSONataError) in
+            guard let text = arguments[argument: 0].string, let start = arguments[argument: 1].number else { return nil }
+            let scalars = Array(text.unicodeScalars)
+            var begin = Int(start.rounded(.towardZero))
+            if begin < 0 { begin = max(0, scalars.count + begin) }
+            begin = min(begin, scalars.count)
+            var end = scalars.count
+            if let length = arguments[argument: 2].number {
+                end = length <= 0 ? begin : min(scalars.count, begin + Int(length.rounded(.towardZero)))
+            }
+            return .string(String(String.UnicodeScalarView(scalars[begin..<max(begin, end)])))
+        },
+        NativeFunction("substringBefore", "<s-s:s>") { _, arguments throws(JSONataError) in
+            guard let text = arguments[argument: 0].string, let separator = arguments[argument: 1].string else {
+                return arguments[argument: 0]
+            }
+            guard let range = text.range(of: separator) else { return .string(text) }
+            return .string(String(text[..<range.lowerBound]))
+        },
+        NativeFunction("substringAfter", "<s-s:s>") { _, arguments throws(JSONataError) in
+            guard let text = arguments[argument: 0].string, let separator = arguments[argument: 1].string else {
+                return arguments[argument: 0]
+            }
+            guard let range = text.range(of: separator) else { return .string(text) }
+            return .string(String(text[range.upperBound...]))
+        },
+        NativeFunction("uppercase", "<s-:s>") { _, arguments throws(JSONataError) in
+            arguments[argument: 0].string.map { .string($0.uppercased()) }
+        },
+        NativeFunction("lowercase", "<s-:s>") { _, arguments throws(JSONataError) in
+            arguments[argument: 0].string.map { .string($0.lowercased()) }
+        },
+        NativeFunction("trim", "<s-:s>") { _, arguments throws(JSONataError) in
+            arguments[argument: 0].string.map { .string(normalizeWhitespace($0)) }
+        },
+        NativeFunction("pad", "<s-ns?:s>") { _, arguments throws(JSONataError) in
+            guard let text = arguments[argument: 0].string, let width = arguments[argument: 1].number else { return nil }
+            var padding = arguments[argument: 2].string ?? " "
+            if padding.isEmpty { padding = " " }
+            let length = text.unicodeScalars.count
+            let target = Int(abs(width).rounded(.towardZero))
+            guard target > length else { return .string(text) }
+            let paddingScalars = Array(padding.unicodeScalars)
+            let fill = String(String.UnicodeScalarView((0..<(target - length)).map { paddingScalars[$0 % paddingScalars.count] }))
+            return .string(width < 0 ? fill + text : text + fill)
+        },
+        NativeFunction("contains", "<s-(sf):b>") { _, arguments throws(JSONataError) in
+            guard let text = arguments[argument: 0].string else { return nil }
+            switch arguments[argument: 1] {
+            case .function(let function)?:
+                guard case .regex(let pattern) = function.implementation else { return .bool(false) }
+                return .bool(pattern.firstMatch(in: text) != nil)
+            case let other:
+                guard let needle = other.string else { return nil }
+                return .bool(needle.isEmpty || text.contains(needle))
+            }
+        },
+        NativeFunction("split", "<s-(sf)n?:a<s>>") { call, arguments throws(JSONataError) in
+            guard let text = arguments[argument: 0].string else { return nil }
+            var limit = Int.max
+            if let requested = arguments[argument: 2].number {
+                guard requested >= 0 else { throw call.error(.splitLimitNegative) }
+                limit = Int(requested)
+            }
+            var parts: [String]
+            switch arguments[argument: 1] {
+            case .function(let function)?:
+                guard case .regex(let pattern) = function.implementation else { throw call.error(.argumentMismatch, token: "2") }
+                parts = []
+                var last = 0
+                let utf16 = Array(text.utf16)
+                for match in pattern.matches(in: text) {
+                    parts.append(String(decoding: utf16[last..<match.index], as: UTF16.self))
+                    last = match.end
+                }
+                parts.append(String(decoding: utf16[last...], as: UTF16.self))
+            case let other:
+                let separator = other.string ?? ""
+                if separator.isEmpty {
+                    parts = text.unicodeScalars.map { String($0) }
+                } else {
+                    parts = text.components(separatedBy: separator)
+                }
+            }
+            return .array(parts.prefix(limit).map { .string($0) }, [])
+        },
+        NativeFunction("join", "<a<s>s?:s>") { _, arguments throws(JSONataError) in
+            guard let elements = arguments[argument: 0]?.arrayElements else { return nil }
+            let separator = arguments[argument: 1].string ?? ""
+            return .string(elements.compactMap { $0.stringValue }.joined(separator: separator))
+        },
+        NativeFunction("match", "<s-f<s:o>n?:a<o>>") { call, arguments throws(JSONataError) in
+            guard let text = arguments[argument: 0].string else { return nil }
+            guard case .function(let function)? = arguments[argument: 1], case .regex(let pattern) = function.implementation else {
+                throw call.error(.argumentMismatch, token: "2")
+            }
+            var limit = Int.max
+            if let requested = arguments[argument: 2].number {
+                guard requested >= 0 else { throw call.error(.matchLimitNegative) }
+                limit = Int(requested)
+            }
+            let matches = pattern.matches(in: text).prefix(limit).map { match -> Value in
+                var object = ObjectValue()
+                object["match"] = .string(match.text)
+                object["index"] = .number(Double(match.index))
+                object["groups"] = .array(match.groups.map { .string($0) }, [])
+                return .object(object)
+            }
+            return .array(Array(matches), .sequence)
+        },
+        NativeFunction("replace", "<s-(sf)(sf)n?:s>") { call, arguments throws(JSONataError) in
+            try replace(&call, arguments)
+        },
+        NativeFunction("eval", "<sx?:x>") { call, arguments throws(JSONataError) in
+            guard let source = arguments[argument: 0].string else { return nil }
+            let expression: Expression
+            do throws(JSONataError) {
+                expression = try Expression(source)
+            } catch {
+                throw JSONataError(.evalSyntax, position: call.position, token: error.message)
+            }
+            let input = arguments.count > 1 ? arguments[argument: 1] : call.context
+            do throws(JSONataError) {
+                return try expression.evaluate(input, limits: call.evaluation.limits)
+            } catch {
+                throw JSONataError(code: error.code == "D3137" ? error.code : "D3121", position: call.position,
+                                   token: error.message, message: "Dynamic error evaluating the expression passed to function eval: \(error.message)")
+            }
+        },
+    ]
+
+    /// Collapses runs of whitespace to one space and trims both ends, as `$trim` does.
+    static func normalizeWhitespace(_ text: String) -> String {
+        var result = ""
+        var pendingSpace = false
+        for scalar in text.unicodeScalars {
+            if scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" {
+                pendingSpace = !result.isEmpty
+                continue
+            }
+            if pendingSpace { result.append(" ") }
+            pendingSpace = false
+            result.unicodeScalars.append(scalar)
+        }
+        return result
+    }
+
+    private static func replace(_ call: inout NativeCall, _ arguments: [Value?]) throws(JSONataError) -> Value? {
+        guard let text = arguments[argument: 0].string else { return nil }
+        var limit = Int.max
+        if let requested = arguments[argument: 3].number {
+            guard requested >= 0 else { throw call.error(.replaceLimitNegative) }
+            limit = Int(requested)
+        }
+        let replacement = arguments[argument: 2]
+        if case .function(let function)? = arguments[argument: 1], case .regex(let pattern) = function.implementation {
+            let utf16 = Array(text.utf16)
+            var result = ""
+            var last = 0
+            for match in pattern.matches(in: text).prefix(limit) {
+                guard match.end > match.index else { throw call.error(.zeroLengthMatch) }
+                result += String(decoding: utf16[last..<match.index], as: UTF16.self)
+                result += try replacementText(&call, replacement, match)
+                last = match.end
+            }
+            result += String(decoding: utf16[last...], as: UTF16.self)
+            return .string(result)
+        }
+        guard let pattern = arguments[argument: 1].string else { return nil }
+        guard !pattern.isEmpty else { throw call.error(.replaceEmptyPattern) }
+        guard let replacementString = replacement.string else {
+            throw call.error(.argumentMismatch, token: "3")
+        }
+        var result = ""
+        var remaining = Substring(text)
+        var count = 0
+        while count < limit, let range = remaining.range(of: pattern) {
+            result += remaining[..<range.lowerBound] + replacementString
+            remaining = remaining[range.upperBound...]
+            count += 1
+        }
+        return .string(result + remaining)
+    }
+
+    /// The text that replaces `match`: a string with `$0`, `$1`... references, or a function's result.
+    private static func replacementText(_ call: inout NativeCall, _ replacement: Value?, _ match: RegexPattern.Match) throws(JSONataError) -> String {
+        if case .function(let function)? = replacement {
+            var object = ObjectValue()
+            object["match"] = .string(match.text)
+            object["index"] = .number(Double(match.index))
+            object["groups"] = .array(match.groups.map { .string($0) }, [])
+            let result = try call.call(function, [.object(object)])
+            guard let text = result?.stringValue else { throw call.error(.replacementNotString) }
+            return text
+        }
+        guard let template = replacement.string else { return "" }
+        var output = ""
+        let characters = Array(template)
+        var index = 0
+        while index < characters.count {
+            let character = characters[index]
+            guard character == "$", index + 1 < characters.count else {
+                output.append(character)
+                index += 1
+                continue
+            }
+            let next = characters[index + 1]
+            if next == "$" {
+                output.append("$")
+                index += 2
+                continue
+            }
+            guard next.isASCII, let firstDigit = next.wholeNumberValue else {
+                output.append(character)
+                index += 1
+                continue
+            }
+            // Take the longest group number that exists (at least one digit).
+            var groupNumber = firstDigit
+            var consumed = 2
+            while index + consumed < characters.count, let digit = characters[index + consumed].wholeNumberValue,
+                  characters[index + consumed].isASCII, groupNumber * 10 + digit <= match.groups.count {
+                groupNumber = groupNumber * 10 + digit
+                consumed += 1
+            }
+            if groupNumber == 0 {
+                output += match.text
+            } else if groupNumber <= match.groups.count {
+                output += match.groups[groupNumber - 1]
+            }
+            index += consumed
+        }
+        return output
+    }
+}

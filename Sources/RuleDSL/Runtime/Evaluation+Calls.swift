@@ -1,0 +1,154 @@
+/// Function calls, partial application, `~>` chains, lambdas with tail calls,
+/// and regular expressions called as functions.
+extension Evaluation {
+    func call(_ functionNode: Node, _ argumentNodes: [Node?], _ input: Value?, _ frame: Frame,
+              position: Int) throws(JSONataError) -> Value? {
+        let function = try callee(functionNode, input, frame, partial: argumentNodes.contains { $0 == nil })
+        if argumentNodes.contains(where: { $0 == nil }) {
+            var parts: [PartialArgument] = []
+            for argumentNode in argumentNodes {
+                guard let argumentNode else {
+                    parts.append(.placeholder)
+                    continue
+                }
+                parts.append(.bound(try evaluate(argumentNode, input, frame)))
+            }
+            return .function(FunctionValue(.partial(function, parts)))
+        }
+        var arguments: [Value?] = []
+        arguments.reserveCapacity(argumentNodes.count)
+        for argumentNode in argumentNodes {
+            arguments.append(try evaluate(argumentNode!, input, frame))
+        }
+        return try apply(function, arguments, context: input, position: position)
+    }
+
+    /// The function a call names. T1005/T1007 when a field name was meant as `$name`.
+    private func callee(_ node: Node, _ input: Value?, _ frame: Frame, partial: Bool) throws(JSONataError) -> FunctionValue {
+        let value = try evaluate(node, input, frame)
+        if case .function(let function)? = value { return function }
+        var hint: String? = nil
+        if case .name(let name, _) = node.kind { hint = name }
+        if case .path(let steps, _) = node.kind, steps.count == 1, case .name(let name, _) = steps[0].kind { hint = name }
+        if let hint {
+            throw JSONataError(partial ? .partialNonFunctionHint : .invokeNonFunctionHint, position: node.position, token: hint)
+        }
+        throw JSONataError(partial ? .partialNonFunction : .invokeNonFunction, position: node.position)
+    }
+
+    /// Calls `function` with `arguments`. Calls in tail position of a lambda
+    /// loop here instead of nesting, so tail-recursive functions run in
+    /// constant depth.
+    func apply(_ function: FunctionValue, _ arguments: [Value?], context: Value?, position: Int) throws(JSONataError) -> Value? {
+        var function = function
+        var arguments = arguments
+        while true {
+            guard case .lambda(let definition, let closure, let capturedInput) = function.implementation else {
+                return try applyOther(function, arguments, context: context, position: position)
+            }
+            if let signature = definition.signature {
+                arguments = try signature.validate(arguments, context: context, position: position, functionName: "lambda")
+            }
+            let scope = Frame(parent: closure)
+            for (index, parameter) in definition.parameters.enumerated() {
+                scope.bind(parameter, index < arguments.count ? arguments[index] : nil)
+            }
+            guard definition.isThunk, case .call(let calleeNode, let argumentNodes) = definition.body.kind,
+                  !argumentNodes.contains(where: { $0 == nil }), definition.body.group == nil
+            else {
+                return try evaluate(definition.body, capturedInput, scope)
+            }
+            let next = try callee(calleeNode, capturedInput, scope, partial: false)
+            var nextArguments: [Value?] = []
+            for argumentNode in argumentNodes {
+                nextArguments.append(try evaluate(argumentNode!, capturedInput, scope))
+            }
+            function = next
+            arguments = nextArguments
+        }
+    }
+
+    private func applyOther(_ function: FunctionValue, _ arguments: [Value?], context: Value?, position: Int) throws(JSONataError) -> Value? {
+        switch function.implementation {
+        case .native(let native):
+            var validated = arguments
+            if let signature = native.signature {
+                validated = try signature.validate(arguments, context: context, position: position, functionName: "$" + native.name)
+            }
+            var call = NativeCall(evaluation: self, context: context, position: position)
+            return try native.body(&call, validated)
+        case .partial(let inner, let bound):
+            var remaining = arguments.makeIterator()
+            let filled = bound.map { part -> Value? in
+                switch part {
+                case .bound(let value): return value
+                case .placeholder: return remaining.next() ?? nil
+                }
+            }
+            return try apply(inner, filled, context: context, position: position)
+        case .regex(let pattern):
+            guard let text = arguments.first??.stringValue else { return nil }
+            return Self.matchObject(pattern, text, from: 0)
+        case .composed(let first, let second):
+            let intermediate = try apply(first, arguments, context: context, position: position)
+            return try apply(second, [intermediate], context: context, position: position)
+        case .transform(let pattern, let update, let delete, let frame):
+            return try transform(arguments.first ?? nil, pattern, update, delete, frame)
+        case .lambda:
+            return try apply(function, arguments, context: context, position: position)
+        }
+    }
+
+    /// What calling a regular expression gives: the first match at or after
+    /// `start` as `{match, start, end, groups, next}`, or undefined.
+    static func matchObject(_ pattern: RegexPattern, _ text: String, from start: Int) -> Value? {
+        guard let match = pattern.firstMatch(in: text, from: start) else { return nil }
+        var object = ObjectValue()
+        object["match"] = .string(match.text)
+        object["start"] = .number(Double(match.index))
+        object["end"] = .number(Double(match.end))
+        object["groups"] = .array(match.groups.map { .string($0) }, [])
+        let nextStart = match.end > match.index ? match.end : match.end + 1
+        object["next"] = .function(FunctionValue(.native(NativeFunction("next", nil, arity: 0) { _, _ throws(JSONataError) in
+            matchObject(pattern, text, from: nextStart)
+        })))
+        return .object(object)
+    }
+
+    /// `left ~> right`: calls `right` with `left` as its first argument, or
+    /// composes two functions.
+    func applyChain(_ left: Node, _ right: Node, _ input: Value?, _ frame: Frame, position: Int) throws(JSONataError) -> Value? {
+        let value = try evaluate(left, input, frame)
+        if case .call(let functionNode, let argumentNodes) = right.kind, right.stages.isEmpty {
+            let functionValue = try evaluate(functionNode, input, frame)
+            guard case .function(let function)? = functionValue else {
+                throw JSONataError(.applyNotFunction, position: position)
+            }
+            var parts: [PartialArgument] = [.bound(value)]
+            for argumentNode in argumentNodes {
+                guard let argumentNode else {
+                    parts.append(.placeholder)
+                    continue
+                }
+                parts.append(.bound(try evaluate(argumentNode, input, frame)))
+            }
+            if argumentNodes.contains(where: { $0 == nil }) {
+                return .function(FunctionValue(.partial(function, parts)))
+            }
+            let arguments = parts.map { part -> Value? in
+                if case .bound(let bound) = part { return bound }
+                return nil
+            }
+            return try apply(function, arguments, context: input, position: position)
+        }
+        let functionValue = try evaluate(right, input, frame)
+        guard case .function(let function)? = functionValue else {
+            throw JSONataError(.applyNotFunction, position: position)
+        }
+        if case .function(let first)? = value {
+            return .function(FunctionValue(.composed(first, function)))
+        }
+        return try apply(function, [value], context: input, position: position)
+    }
+}
+

@@ -1,0 +1,132 @@
+/// Binary operators: arithmetic, comparison, boolean, concatenation, `in`, range.
+extension Evaluation {
+    func binary(_ op: BinaryOperator, _ leftNode: Node, _ rightNode: Node, _ input: Value?, _ frame: Frame,
+                position: Int) throws(JSONataError) -> Value? {
+        switch op {
+        case .and:
+            guard Self.truthy(try evaluate(leftNode, input, frame)) else { return .bool(false) }
+            return .bool(Self.truthy(try evaluate(rightNode, input, frame)))
+        case .or:
+            if Self.truthy(try evaluate(leftNode, input, frame)) { return .bool(true) }
+            return .bool(Self.truthy(try evaluate(rightNode, input, frame)))
+        default:
+            break
+        }
+        let left = try evaluate(leftNode, input, frame)
+        let right = try evaluate(rightNode, input, frame)
+        switch op {
+        case .add, .subtract, .multiply, .divide, .modulo:
+            return try arithmetic(op, left, right, position: position)
+        case .equal:
+            guard let left, let right else { return .bool(false) }
+            return .bool(Self.deepEqual(left, right))
+        case .notEqual:
+            guard let left, let right else { return .bool(false) }
+            return .bool(!Self.deepEqual(left, right))
+        case .less, .lessOrEqual, .greater, .greaterOrEqual:
+            return try compare(op, left, right, position: position)
+        case .concatenate:
+            let leftText = try left.map { v throws(JSONataError) in try Stringify.string(v, position: position) } ?? ""
+            let rightText = try right.map { v throws(JSONataError) in try Stringify.string(v, position: position) } ?? ""
+            return .string(leftText + rightText)
+        case .in:
+            guard let left, let right else { return .bool(false) }
+            return .bool(right.asList.contains { Self.deepEqual(left, $0) })
+        case .range:
+            return try range(left, right, position: position)
+        case .and, .or:
+            return nil
+        }
+    }
+
+    private func arithmetic(_ op: BinaryOperator, _ left: Value?, _ right: Value?, position: Int) throws(JSONataError) -> Value? {
+        if let left, left.numberValue == nil {
+            throw JSONataError(.leftNotNumber, position: position, token: op.rawValue)
+        }
+        if let right, right.numberValue == nil {
+            throw JSONataError(.rightNotNumber, position: position, token: op.rawValue)
+        }
+        guard let a = left?.numberValue, let b = right?.numberValue else { return nil }
+        let result: Double
+        switch op {
+        case .add: result = a + b
+        case .subtract: result = a - b
+        case .multiply: result = a * b
+        case .divide: result = a / b
+        default: result = a.truncatingRemainder(dividingBy: b)
+        }
+        guard result.isFinite else {
+            throw JSONataError(.numberOverflow, position: position, token: JSONNumberFormatting.javaScriptString(a))
+        }
+        return .number(result)
+    }
+
+    private func compare(_ op: BinaryOperator, _ left: Value?, _ right: Value?, position: Int) throws(JSONataError) -> Value? {
+        let a = left?.decodedScalar
+        let b = right?.decodedScalar
+        func comparable(_ value: Value?) -> Bool {
+            switch value {
+            case .number?, .string?, nil: return true
+            default: return false
+            }
+        }
+        guard comparable(a), comparable(b) else {
+            throw JSONataError(.comparisonNotComparable, position: position, token: op.rawValue)
+        }
+        guard let a, let b else { return nil }
+        let ordering: Int
+        switch (a, b) {
+        case (.number(let x), .number(let y)): ordering = x < y ? -1 : (x > y ? 1 : 0)
+        case (.string(let x), .string(let y)): ordering = Self.compareStrings(x, y)
+        default:
+            throw JSONataError(.comparisonTypeMismatch, position: position, token: "\(describe(a)) and \(describe(b))")
+        }
+        switch op {
+        case .less: return .bool(ordering < 0)
+        case .lessOrEqual: return .bool(ordering <= 0)
+        case .greater: return .bool(ordering > 0)
+        default: return .bool(ordering >= 0)
+        }
+    }
+
+    private func range(_ left: Value?, _ right: Value?, position: Int) throws(JSONataError) -> Value? {
+        if let left, left.numberValue.map({ $0 != $0.rounded() }) ?? true {
+            throw JSONataError(.rangeLeftNotInteger, position: position)
+        }
+        if let right, right.numberValue.map({ $0 != $0.rounded() }) ?? true {
+            throw JSONataError(.rangeRightNotInteger, position: position)
+        }
+        guard let low = left?.numberValue, let high = right?.numberValue else { return nil }
+        guard low <= high else { return .array([], .sequence) }
+        let size = high - low + 1
+        guard size <= 10_000_000 else {
+            throw JSONataError(.rangeTooLarge, position: position, token: JSONNumberFormatting.javaScriptString(size))
+        }
+        return .array((Int(low)...Int(high)).map { .number(Double($0)) }, .sequence)
+    }
+
+    /// Equality of values: scalars by value, arrays element by element,
+    /// objects by keys and values, functions by identity.
+    static func deepEqual(_ left: Value, _ right: Value) -> Bool {
+        let a = left.decodedScalar
+        let b = right.decodedScalar
+        switch (a, b) {
+        case (.null, .null): return true
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.number(let x), .number(let y)): return x == y
+        case (.string(let x), .string(let y)): return x == y
+        case (.function(let x), .function(let y)): return x === y
+        default: break
+        }
+        if let x = a.arrayElements, let y = b.arrayElements {
+            return x.count == y.count && zip(x, y).allSatisfy { deepEqual($0, $1) }
+        }
+        if let x = a.objectMembers, let y = b.objectMembers {
+            guard x.count == y.count else { return false }
+            var lookup: [String: Value] = [:]
+            for member in y { lookup[member.key] = member.value }
+            return x.allSatisfy { member in lookup[member.key].map { deepEqual(member.value, $0) } ?? false }
+        }
+        return false
+    }
+}

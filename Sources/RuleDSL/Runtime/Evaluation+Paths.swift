@@ -1,0 +1,280 @@
+/// Paths: steps mapped over sequences, predicates, sorting, and the tuple
+/// streams that carry focus (`@`), index (`#`) and parent (`%`) bindings.
+extension Evaluation {
+    /// Evaluates a path without per-item bindings.
+    func evaluatePath(_ steps: [Node], keepSingleton: Bool, _ input: Value?, _ frame: Frame) throws(JSONataError) -> Value? {
+        var items: [Value?]
+        if case .variable = steps[0].kind {
+            items = [input]
+        } else if let input, input.isArray {
+            items = input.asList
+        } else {
+            items = [input]
+        }
+        for (index, step) in steps.enumerated() {
+            if case .sort(let terms) = step.kind {
+                items = try sort(items.compactMap { $0 }, terms, frame, position: step.position)
+                continue
+            }
+            var results: [Value] = []
+            for item in items {
+                var value = try evaluateKind(step, item, frame)
+                for stage in step.stages {
+                    if case .predicate(let predicate) = stage { value = try filter(value, by: predicate, frame) }
+                }
+                if let value { results.append(value) }
+            }
+            items = flattenStep(results, isLast: index == steps.count - 1, step: step)
+            if items.isEmpty { break }
+        }
+        var flags: ArrayFlags = .sequence
+        if keepSingleton { flags.insert(.keepSingleton) }
+        return .array(items.compactMap { $0 }, flags)
+    }
+
+    /// The results of one step as the next step's input: arrays are
+    /// flattened one level, except arrays built by a constructor; a single
+    /// array result of the last step is kept whole.
+    private func flattenStep(_ results: [Value], isLast: Bool, step: Node) -> [Value?] {
+        if isLast, results.count == 1, results[0].isArray, !results[0].isSequence {
+            if case .array(let items, let flags) = results[0], flags.contains(.constructed) {
+                return [.array(items, flags)]
+            }
+            return results[0].asList
+        }
+        var flattened: [Value?] = []
+        for result in results {
+            if case .array(let items, let flags) = result {
+                if flags.contains(.constructed) { flattened.append(result) } else { flattened.append(contentsOf: items) }
+            } else if result.isArray {
+                flattened.append(contentsOf: result.asList)
+            } else {
+                flattened.append(result)
+            }
+        }
+        return flattened
+    }
+
+    /// Applies a predicate to a value: a number selects by index (negative
+    /// from the end), anything else keeps the items for which it is true.
+    func filter(_ value: Value?, by predicate: Node, _ frame: Frame) throws(JSONataError) -> Value? {
+        guard let value else { return nil }
+        let items = value.asList
+        var results: [Value] = []
+        if case .number(let number) = predicate.kind, predicate.stages.isEmpty {
+            var index = Int(number.rounded(.down))
+            if index < 0 { index += items.count }
+            if index >= 0 && index < items.count {
+                appendFlattenedUnlessConstructed(items[index], to: &results)
+            }
+            return .array(results, .sequence)
+        }
+        for (position, item) in items.enumerated() {
+            let test = try evaluate(predicate, item, frame)
+            if let indexes = numericIndexes(test) {
+                if indexes.contains(where: { matchesIndex($0, position, items.count) }) { results.append(item) }
+            } else if Self.truthy(test) {
+                results.append(item)
+            }
+        }
+        return .array(results, .sequence)
+    }
+
+    private func appendFlattenedUnlessConstructed(_ value: Value, to results: inout [Value]) {
+        if value.isArray, !value.isSequence, case .array(_, let flags) = value, flags.contains(.constructed) {
+            results.append(value)
+        } else if value.isArray {
+            results.append(contentsOf: value.asList)
+        } else {
+            results.append(value)
+        }
+    }
+
+    /// A predicate result that is a number or an array of numbers selects by index.
+    private func numericIndexes(_ test: Value?) -> [Double]? {
+        guard let test else { return nil }
+        if let number = test.numberValue { return [number] }
+        guard let elements = test.arrayElements, !elements.isEmpty else { return nil }
+        let numbers = elements.compactMap { $0.numberValue }
+        return numbers.count == elements.count ? numbers : nil
+    }
+
+    private func matchesIndex(_ index: Double, _ position: Int, _ count: Int) -> Bool {
+        var wanted = Int(index.rounded(.down))
+        if wanted < 0 { wanted += count }
+        return wanted == position
+    }
+
+    // MARK: - Sorting
+
+    /// Sorts `items` by the terms, stably.
+    /// - Throws: T2007 when values of different types meet, T2008 for values that are neither numbers nor strings.
+    func sort(_ items: [Value], _ terms: [SortTerm], _ frame: Frame, position: Int,
+              bindings: [[String: Value]]? = nil) throws(JSONataError) -> [Value] {
+        let order = try sortOrder(items, terms, frame, position: position, bindings: bindings)
+        return order.map { items[$0] }
+    }
+
+    /// The permutation that sorts `items` by `terms`.
+    func sortOrder(_ items: [Value], _ terms: [SortTerm], _ frame: Frame, position: Int,
+                   bindings: [[String: Value]]?) throws(JSONataError) -> [Int] {
+        var keys: [[Value?]] = []
+        for (index, item) in items.enumerated() {
+            let itemFrame = bindings.map { Frame(parent: frame, bindings: $0[index]) } ?? frame
+            var row: [Value?] = []
+            for term in terms {
+                let key = try evaluate(term.expression, item, itemFrame)?.decodedScalar
+                if let key {
+                    switch key {
+                    case .number, .string: break
+                    default: throw JSONataError(.sortNotComparable, position: position)
+                    }
+                }
+                row.append(key)
+            }
+            keys.append(row)
+        }
+        var failure: JSONataError? = nil
+        let order = Array(items.indices).mergeSorted { left, right in
+            for (termIndex, term) in terms.enumerated() {
+                let comparison: Int
+                switch (keys[left][termIndex], keys[right][termIndex]) {
+                case (nil, nil): comparison = 0
+                case (nil, _): comparison = 1
+                case (_, nil): comparison = -1
+                case (.number(let a)?, .number(let b)?): comparison = a < b ? -1 : (a > b ? 1 : 0)
+                case (.string(let a)?, .string(let b)?): comparison = Self.compareStrings(a, b)
+                default:
+                    if failure == nil { failure = JSONataError(.sortTypeMismatch, position: position) }
+                    comparison = 0
+                }
+                if comparison != 0 { return term.descending ? comparison > 0 : comparison < 0 }
+            }
+            return false
+        }
+        if let failure { throw failure }
+        return order
+    }
+
+    /// Compares strings by UTF-16 code units, as JavaScript does.
+    static func compareStrings(_ left: String, _ right: String) -> Int {
+        if left == right { return 0 }
+        var leftUnits = left.utf16.makeIterator()
+        var rightUnits = right.utf16.makeIterator()
+        while true {
+            switch (leftUnits.next(), rightUnits.next()) {
+            case (nil, nil): return 0
+            case (nil, _): return -1
+            case (_, nil): return 1
+            case (let a?, let b?): if a != b { return a < b ? -1 : 1 }
+            }
+        }
+    }
+
+    // MARK: - Tuple streams
+
+    /// One item of a path that binds variables per item.
+    struct Tuple {
+        var value: Value?
+        var bindings: [String: Value]
+    }
+
+    /// Evaluates a path in which some step binds variables per item.
+    func evaluateTuplePath(_ steps: [Node], keepSingleton: Bool, group: [(Node, Node)]?, _ input: Value?,
+                           _ frame: Frame) throws(JSONataError) -> Value? {
+        var tuples: [Tuple]
+        if case .variable = steps[0].kind {
+            tuples = [Tuple(value: input, bindings: [:])]
+        } else if let input, input.isArray {
+            tuples = input.asList.map { Tuple(value: $0, bindings: [:]) }
+        } else {
+            tuples = [Tuple(value: input, bindings: [:])]
+        }
+        for (stepIndex, step) in steps.enumerated() {
+            if case .sort(let terms) = step.kind {
+                let values = tuples.map { $0.value ?? .null }
+                let order = try sortOrder(values, terms, frame, position: step.position, bindings: tuples.map(\.bindings))
+                tuples = order.map { tuples[$0] }
+                continue
+            }
+            var next: [Tuple] = []
+            for tuple in tuples {
+                let tupleFrame = tuple.bindings.isEmpty ? frame : Frame(parent: frame, bindings: tuple.bindings)
+                let value = try evaluateKind(step, tuple.value, tupleFrame)
+                var produced = flattenStep(value.map { [$0] } ?? [], isLast: stepIndex == steps.count - 1, step: step)
+                    .compactMap { $0 }
+                    .map { item -> Tuple in
+                        var bindings = tuple.bindings
+                        if let slot = step.ancestorSlot, let context = tuple.value { bindings[slot] = context }
+                        if let focus = step.focus {
+                            bindings[focus] = item
+                            return Tuple(value: tuple.value, bindings: bindings)
+                        }
+                        return Tuple(value: item, bindings: bindings)
+                    }
+                produced = try applyStages(step, produced, frame)
+                next.append(contentsOf: produced)
+            }
+            tuples = next
+            if tuples.isEmpty { break }
+        }
+        if let group {
+            let values = tuples.compactMap(\.value)
+            let bindings = tuples.filter { $0.value != nil }.map(\.bindings)
+            return try groupBy(.array(values, .sequence), group, frame, position: steps[0].position, tupleBindings: bindings)
+        }
+        var flags: ArrayFlags = .sequence
+        if keepSingleton { flags.insert(.keepSingleton) }
+        return .array(tuples.compactMap(\.value), flags)
+    }
+
+    /// Predicates and index bindings of a step, over the tuples it produced from one input.
+    private func applyStages(_ step: Node, _ tuples: [Tuple], _ frame: Frame) throws(JSONataError) -> [Tuple] {
+        var tuples = tuples
+        for stage in step.stages {
+            switch stage {
+            case .indexBinding(let name):
+                for index in tuples.indices { tuples[index].bindings[name] = .number(Double(index)) }
+            case .predicate(let predicate):
+                var kept: [Tuple] = []
+                for (position, tuple) in tuples.enumerated() {
+                    let subject = step.focus.flatMap { tuple.bindings[$0] } ?? tuple.value
+                    let tupleFrame = Frame(parent: frame, bindings: tuple.bindings)
+                    let test = try evaluate(predicate, subject, tupleFrame)
+                    if let indexes = numericIndexes(test) {
+                        if indexes.contains(where: { matchesIndex($0, position, tuples.count) }) { kept.append(tuple) }
+                    } else if Self.truthy(test) {
+                        kept.append(tuple)
+                    }
+                }
+                tuples = kept
+            }
+        }
+        return tuples
+    }
+}
+
+extension Array {
+    /// A stable merge sort by `areInIncreasingOrder` (Swift's sort is not guaranteed stable).
+    func mergeSorted(by areInIncreasingOrder: (Element, Element) -> Bool) -> [Element] {
+        guard count > 1 else { return self }
+        let middle = count / 2
+        let left = Array(self[..<middle]).mergeSorted(by: areInIncreasingOrder)
+        let right = Array(self[middle...]).mergeSorted(by: areInIncreasingOrder)
+        var result: [Element] = []
+        result.reserveCapacity(count)
+        var leftIndex = 0, rightIndex = 0
+        while leftIndex < left.count && rightIndex < right.count {
+            if areInIncreasingOrder(right[rightIndex], left[leftIndex]) {
+                result.append(right[rightIndex])
+                rightIndex += 1
+            } else {
+                result.append(left[leftIndex])
+                leftIndex += 1
+            }
+        }
+        result.append(contentsOf: left[leftIndex...])
+        result.append(contentsOf: right[rightIndex...])
+        return result
+    }
+}

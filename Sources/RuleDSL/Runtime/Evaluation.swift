@@ -1,0 +1,339 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Limits on one evaluation, so that a hostile expression or input cannot
+/// hang or crash the host.
+public struct EvaluationLimits: Sendable {
+    /// The deepest nesting of evaluation (function calls and nested
+    /// expressions); deeper evaluation fails with U1001.
+    public var maximumDepth: Int
+    /// Wall-clock budget in milliseconds; exceeded, evaluation fails with U1002.
+    public var timeLimitMilliseconds: Int?
+
+    /// Creates limits. The default depth is 500 (well within the thread's stack).
+    public init(maximumDepth: Int = 500, timeLimitMilliseconds: Int? = nil) {
+        self.maximumDepth = maximumDepth
+        self.timeLimitMilliseconds = timeLimitMilliseconds
+    }
+}
+
+/// The state of one evaluation of an expression: depth, deadline and the
+/// root input. Created per call; never shared between threads.
+final class Evaluation {
+    typealias Node = Expression.Node
+
+    let root: Value?
+    let limits: EvaluationLimits
+    private var depth = 0
+    private let deadline: UInt64?
+    private var steps = 0
+
+    /// The time the evaluation started, in milliseconds since the epoch:
+    /// `$now()` and `$millis()` give the same instant throughout one evaluation.
+    lazy var startMilliseconds: Int64 = {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000
+    }()
+
+    init(root: Value?, limits: EvaluationLimits) {
+        self.root = root
+        self.limits = limits
+        deadline = limits.timeLimitMilliseconds.map { Self.now() + UInt64($0) * 1_000_000 }
+    }
+
+    private static func now() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+    }
+
+    /// Guards each nested evaluation: depth and (every 1024 steps) time.
+    @inline(__always)
+    private func enter(_ node: Node) throws(JSONataError) {
+        depth += 1
+        if depth > limits.maximumDepth {
+            throw JSONataError(.depthExceeded, position: node.position)
+        }
+        if let deadline {
+            steps &+= 1
+            if steps & 1023 == 0, Self.now() > deadline {
+                throw JSONataError(.timeLimitExceeded, position: node.position)
+            }
+        }
+    }
+
+    // MARK: - Evaluate a node
+
+    /// Evaluates `node` against `input`: its own value, then its predicates
+    /// and group-by, then a result sequence of one item stands for the item.
+    func evaluate(_ node: Node, _ input: Value?, _ frame: Frame) throws(JSONataError) -> Value? {
+        try enter(node)
+        defer { depth -= 1 }
+        var result: Value?
+        if node.bindsPerItem, case .path = node.kind {
+            result = try evaluateKind(node, input, frame)
+        } else if node.bindsPerItem {
+            result = try evaluateTuplePath([node], keepSingleton: false, group: nil, input, frame)
+        } else {
+            result = try evaluateKind(node, input, frame)
+            for stage in node.stages {
+                if case .predicate(let predicate) = stage {
+                    result = try filter(result, by: predicate, frame)
+                }
+            }
+        }
+        if let group = node.group, !isTuplePath(node) {
+            result = try groupBy(result, group, frame, position: node.position)
+        }
+        return collapse(result)
+    }
+
+    private func isTuplePath(_ node: Node) -> Bool {
+        if case .path(let steps, _) = node.kind { return steps.contains { $0.bindsPerItem } }
+        return node.bindsPerItem
+    }
+
+    /// A result sequence of none is undefined, of one is that item (unless kept as an array).
+    @inline(__always)
+    func collapse(_ value: Value?) -> Value? {
+        guard case .array(let items, let flags)? = value, flags.contains(.sequence) else { return value }
+        if items.isEmpty { return nil }
+        if items.count == 1 && !flags.contains(.keepSingleton) { return items[0] }
+        return value
+    }
+
+    /// The node's own value, without its predicates or group-by.
+    func evaluateKind(_ node: Node, _ input: Value?, _ frame: Frame) throws(JSONataError) -> Value? {
+        switch node.kind {
+        case .string(let value): return .string(value)
+        case .number(let value): return .number(value)
+        case .bool(let value): return .bool(value)
+        case .null: return .null
+        case .regex(let pattern): return .function(FunctionValue(.regex(pattern)))
+        case .name(let name, let utf8): return lookup(input, name: name, utf8: utf8)
+        case .variable(let name): return variable(name, input, frame)
+        case .wildcard: return wildcard(input)
+        case .descendants: return descendants(input)
+        case .parent(let slot): return frame.lookup(slot)
+        case .path(let steps, let keepSingleton):
+            if steps.contains(where: { $0.bindsPerItem }) {
+                return try evaluateTuplePath(steps, keepSingleton: keepSingleton, group: node.group, input, frame)
+            }
+            return try evaluatePath(steps, keepSingleton: keepSingleton, input, frame)
+        case .negate(let operand):
+            guard let value = try evaluate(operand, input, frame) else { return nil }
+            guard let number = value.numberValue else {
+                throw JSONataError(.negateNonNumber, position: node.position, token: describe(value))
+            }
+            return .number(-number)
+        case .array(let items): return try arrayConstructor(items, input, frame)
+        case .object(let pairs): return try groupBy(input, pairs, frame, position: node.position)
+        case .binary(let op, let left, let right): return try binary(op, left, right, input, frame, position: node.position)
+        case .condition(let test, let then, let otherwise):
+            if Self.truthy(try evaluate(test, input, frame)) { return try evaluate(then, input, frame) }
+            guard let otherwise else { return nil }
+            return try evaluate(otherwise, input, frame)
+        case .elvis(let left, let right):
+            let value = try evaluate(left, input, frame)
+            return Self.truthy(value) ? value : try evaluate(right, input, frame)
+        case .coalesce(let left, let right):
+            if let value = try evaluate(left, input, frame) { return value }
+            return try evaluate(right, input, frame)
+        case .block(let expressions):
+            let scope = Frame(parent: frame)
+            var result: Value? = nil
+            for expression in expressions { result = try evaluate(expression, input, scope) }
+            return result
+        case .bind(let name, let valueNode):
+            let value = try evaluate(valueNode, input, frame)
+            frame.bind(name, value)
+            return value
+        case .call(let function, let arguments):
+            return try call(function, arguments, input, frame, position: node.position)
+        case .lambda(let definition):
+            return .function(FunctionValue(.lambda(definition, frame, input: input)))
+        case .apply(let left, let right):
+            return try applyChain(left, right, input, frame, position: node.position)
+        case .transform(let pattern, let update, let delete):
+            return .function(FunctionValue(.transform(pattern: pattern, update: update, delete: delete, frame)))
+        case .sort(let terms):
+            return .array(try sort(input.map { $0.asList } ?? [], terms, frame, position: node.position), .sequence)
+        }
+    }
+
+    private func variable(_ name: String, _ input: Value?, _ frame: Frame) -> Value? {
+        if name.isEmpty { return input }
+        if name == "$" { return root }
+        if let value = frame.lookup(name) { return value }
+        if let native = FunctionLibrary.functions[name] { return .function(FunctionValue(.native(native))) }
+        return nil
+    }
+
+    // MARK: - Navigation
+
+    /// The value of field `name` of `input`; over an array, of each element, flattened.
+    func lookup(_ input: Value?, name: String, utf8: [UInt8]) -> Value? {
+        guard let input else { return nil }
+        switch input {
+        case .node(let document, let index):
+            switch document.kind(at: index) {
+            case .object:
+                let found = utf8.withUnsafeBufferPointer { document.member(of: index, keyBytes: $0) }
+                return found.map { Value.fromDocument(document, $0) }
+            case .array:
+                var results: [Value] = []
+                for child in document.children(of: index) {
+                    appendFlattened(lookup(Value.fromDocument(document, child), name: name, utf8: utf8), to: &results)
+                }
+                return .array(results, .sequence)
+            default:
+                return nil
+            }
+        case .object(let object):
+            return object[name]
+        case .array(let items, _):
+            var results: [Value] = []
+            for item in items { appendFlattened(lookup(item, name: name, utf8: utf8), to: &results) }
+            return .array(results, .sequence)
+        default:
+            return nil
+        }
+    }
+
+    /// Appends a value, or the elements of an array value.
+    @inline(__always)
+    func appendFlattened(_ value: Value?, to results: inout [Value]) {
+        guard let value else { return }
+        switch value {
+        case .array(let items, _): results.append(contentsOf: items)
+        case .node(let document, let index) where document.kind(at: index) == .array:
+            for child in document.children(of: index) { results.append(Value.fromDocument(document, child)) }
+        default: results.append(value)
+        }
+    }
+
+    private func wildcard(_ input: Value?) -> Value? {
+        guard let input else { return nil }
+        var results: [Value] = []
+        if let members = input.objectMembers {
+            for member in members { appendFlattened(member.value, to: &results) }
+        } else if let elements = input.arrayElements {
+            for element in elements { appendFlattened(wildcard(element), to: &results) }
+        }
+        return .array(results, .sequence)
+    }
+
+    private func descendants(_ input: Value?) -> Value? {
+        guard let input else { return nil }
+        var results: [Value] = []
+        func visit(_ value: Value) {
+            if let elements = value.arrayElements {
+                for element in elements { visit(element) }
+                return
+            }
+            results.append(value)
+            if let members = value.objectMembers {
+                for member in members { visit(member.value) }
+            }
+        }
+        visit(input)
+        return .array(results, .sequence)
+    }
+
+    // MARK: - Constructors
+
+    private func arrayConstructor(_ items: [Node], _ input: Value?, _ frame: Frame) throws(JSONataError) -> Value {
+        var results: [Value] = []
+        for item in items {
+            guard let value = try evaluate(item, input, frame) else { continue }
+            if case .array = item.kind, item.stages.isEmpty {
+                results.append(value)
+            } else {
+                appendFlattened(value, to: &results)
+            }
+        }
+        return .array(results, .constructed)
+    }
+
+    /// Groups the items of `input` by the keys of `pairs` and evaluates each
+    /// value over the items of its group (object constructors and `{}` after a path).
+    func groupBy(_ input: Value?, _ pairs: [(Node, Node)], _ frame: Frame, position: Int,
+                 tupleBindings: [[String: Value]]? = nil) throws(JSONataError) -> Value {
+        let items: [Value?]
+        if let input {
+            items = input.isArray ? input.asList : [input]
+        } else {
+            items = [nil]
+        }
+        var groups: [(key: String, pairIndex: Int, items: [Value], bindings: [String: Value])] = []
+        var groupIndexByKey: [String: Int] = [:]
+        for (itemIndex, item) in items.enumerated() {
+            let bindings = tupleBindings?[itemIndex] ?? [:]
+            let itemFrame = bindings.isEmpty ? frame : Frame(parent: frame, bindings: bindings)
+            for (pairIndex, pair) in pairs.enumerated() {
+                guard let keyValue = try evaluate(pair.0, item, itemFrame) else { continue }
+                guard let key = keyValue.stringValue else {
+                    throw JSONataError(.keyNotString, position: pair.0.position, token: describe(keyValue))
+                }
+                if let existing = groupIndexByKey[key] {
+                    guard groups[existing].pairIndex == pairIndex else {
+                        throw JSONataError(.duplicateKey, position: pair.0.position, token: key)
+                    }
+                    if let item { groups[existing].items.append(item) }
+                    groups[existing].bindings.merge(bindings) { _, new in new }
+                } else {
+                    groupIndexByKey[key] = groups.count
+                    groups.append((key, pairIndex, item.map { [$0] } ?? [], bindings))
+                }
+            }
+        }
+        var result = ObjectValue()
+        for group in groups {
+            let context: Value? = group.items.count == 1 ? group.items[0] : (group.items.isEmpty ? nil : .array(group.items, .sequence))
+            let groupFrame = group.bindings.isEmpty ? frame : Frame(parent: frame, bindings: group.bindings)
+            if let value = try evaluate(pairs[group.pairIndex].1, context, groupFrame) {
+                result[group.key] = value
+            }
+        }
+        return .object(result)
+    }
+
+    // MARK: - Truth and descriptions
+
+    /// JSONata's boolean value of a result: empty strings, zero, empty arrays
+    /// and objects, null, false and undefined are false; functions are false.
+    static func truthy(_ value: Value?) -> Bool {
+        guard let value else { return false }
+        switch value {
+        case .null: return false
+        case .bool(let flag): return flag
+        case .number(let number): return number != 0
+        case .string(let text): return !text.isEmpty
+        case .function: return false
+        case .object(let object): return object.count > 0
+        case .array(let items, _):
+            if items.count == 1 { return truthy(items[0]) }
+            return items.contains { truthy($0) }
+        case .node(let document, let index):
+            switch document.kind(at: index) {
+            case .number: return document.double(at: index) != 0
+            case .string: return document.byteRange(at: index).count > 2
+            case .object: return document.count(at: index) > 0
+            case .array:
+                return document.children(of: index).contains { truthy(Value.fromDocument(document, $0)) }
+            default: return false
+            }
+        }
+    }
+
+    /// A short rendering of a value for error messages.
+    func describe(_ value: Value) -> String {
+        if let string = value.stringValue { return "\"\(string)\"" }
+        guard let json = value.jsonValue, let text = try? json.jsonText() else { return value.typeName }
+        return text
+    }
+}

@@ -1,0 +1,76 @@
+/// A function value: a lambda with its closure, a built-in function, a
+/// partial application, or a regular expression (which matches when called).
+public final class FunctionValue {
+    enum Implementation {
+        case lambda(LambdaDefinition, Frame, input: Value?)
+        case native(NativeFunction)
+        /// A partial application: some arguments bound, placeholders still to fill.
+        case partial(FunctionValue, [PartialArgument])
+        case regex(RegexPattern)
+        /// A function built by the runtime (composition with `~>`).
+        case composed(FunctionValue, FunctionValue)
+        /// A transform expression `| pattern | update, delete |`, applied to its argument.
+        case transform(pattern: Expression.Node, update: Expression.Node, delete: Expression.Node?, Frame)
+    }
+
+    let implementation: Implementation
+
+    init(_ implementation: Implementation) {
+        self.implementation = implementation
+    }
+
+    /// The number of parameters the function declares.
+    var arity: Int {
+        switch implementation {
+        case .lambda(let definition, _, _): return definition.parameters.count
+        case .native(let native): return native.arity
+        case .partial(_, let arguments):
+            return arguments.filter { if case .placeholder = $0 { return true } else { return false } }.count
+        case .regex: return 1
+        case .composed, .transform: return 1
+        }
+    }
+}
+
+/// An argument of a partial application: bound, or `?` to be filled by the call.
+enum PartialArgument {
+    case bound(Value?)
+    case placeholder
+}
+
+/// A built-in function: its name, signature and implementation.
+struct NativeFunction: Sendable {
+    typealias Body = @Sendable (_ call: inout NativeCall, _ arguments: [Value?]) throws(JSONataError) -> Value?
+
+    let name: String
+    let signature: Signature?
+    let arity: Int
+    let body: Body
+
+    init(_ name: String, _ signature: String?, arity: Int? = nil, _ body: @escaping Body) {
+        self.name = name
+        // The library's signatures are fixed text: a malformed one is a programming error.
+        self.signature = signature.map { try! Signature($0, position: 0) }
+        self.arity = arity ?? self.signature?.parameters.count ?? 0
+        self.body = body
+    }
+}
+
+/// What a built-in function receives besides its arguments: the evaluation
+/// (to call function arguments back), the context value and the position of
+/// the call in the expression.
+struct NativeCall {
+    let evaluation: Evaluation
+    let context: Value?
+    let position: Int
+
+    /// Calls `function` with `arguments`.
+    func call(_ function: FunctionValue, _ arguments: [Value?]) throws(JSONataError) -> Value? {
+        try evaluation.apply(function, arguments, context: context, position: position)
+    }
+
+    /// An error of `code` at the call's position.
+    func error(_ code: JSONataError.Code, token: String? = nil, detail: String? = nil) -> JSONataError {
+        JSONataError(code, position: position, token: token, detail: detail)
+    }
+}

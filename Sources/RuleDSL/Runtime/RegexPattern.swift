@@ -1,0 +1,59 @@
+import Foundation
+
+/// A compiled regular expression of the language (`/pattern/flags`, JavaScript
+/// syntax, which the ICU engine behind NSRegularExpression reads the same for
+/// the constructs templates use). Immutable; safe to share between threads.
+struct RegexPattern: @unchecked Sendable {
+    /// One match: its text, where it starts (in UTF-16 units, as JavaScript
+    /// counts) and its capture groups.
+    struct Match {
+        let text: String
+        let index: Int
+        let end: Int
+        let groups: [String]
+    }
+
+    let pattern: String
+    let flags: String
+    private let expression: NSRegularExpression
+
+    /// Compiles `pattern` with flags `i` (ignore case), `m` (multi-line) and `s` (dot matches newlines).
+    /// - Throws: S0301-style syntax error when the pattern is not a valid regular expression.
+    init(pattern: String, flags: String, position: Int) throws(JSONataError) {
+        self.pattern = pattern
+        self.flags = flags
+        var options: NSRegularExpression.Options = []
+        if flags.contains("i") { options.insert(.caseInsensitive) }
+        if flags.contains("m") { options.insert(.anchorsMatchLines) }
+        if flags.contains("s") { options.insert(.dotMatchesLineSeparators) }
+        do {
+            expression = try NSRegularExpression(pattern: pattern, options: options)
+        } catch {
+            throw JSONataError(code: "S0303", position: position, token: pattern,
+                               message: "Invalid regular expression: /\(pattern)/")
+        }
+    }
+
+    /// Every match in `text`, in order, starting at UTF-16 offset `from`.
+    func matches(in text: String, from start: Int = 0) -> [Match] {
+        let string = text as NSString
+        guard start <= string.length else { return [] }
+        let range = NSRange(location: start, length: string.length - start)
+        return expression.matches(in: text, options: [], range: range).map { result in
+            var groups: [String] = []
+            if result.numberOfRanges > 1 {
+                for group in 1..<result.numberOfRanges {
+                    let groupRange = result.range(at: group)
+                    groups.append(groupRange.location == NSNotFound ? "" : string.substring(with: groupRange))
+                }
+            }
+            return Match(text: string.substring(with: result.range), index: result.range.location,
+                         end: result.range.location + result.range.length, groups: groups)
+        }
+    }
+
+    /// The first match at or after UTF-16 offset `start`.
+    func firstMatch(in text: String, from start: Int = 0) -> Match? {
+        matches(in: text, from: start).first
+    }
+}

@@ -1,0 +1,105 @@
+/// Binary operators of the language.
+enum BinaryOperator: String, Sendable {
+    case add = "+", subtract = "-", multiply = "*", divide = "/", modulo = "%"
+    case equal = "=", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+    case concatenate = "&", and = "and", or = "or", `in` = "in", range = ".."
+}
+
+/// One term of a sort step: an expression and its direction.
+struct SortTerm: Sendable {
+    let expression: Expression.Node
+    let descending: Bool
+}
+
+/// Something applied to a step's result, in written order: a predicate
+/// (`[expr]`) or an index binding (`#$i`).
+enum Stage: Sendable {
+    case predicate(Expression.Node)
+    case indexBinding(String)
+}
+
+/// A lambda's definition: parameters, optional signature, body.
+struct LambdaDefinition: Sendable {
+    let parameters: [String]
+    let signature: Signature?
+    let body: Expression.Node
+    /// Whether the body is a function call in tail position (for tail-call evaluation).
+    let isThunk: Bool
+}
+
+extension Expression {
+    /// One node of a compiled expression. Immutable and shared by every
+    /// evaluation. Steps of a path carry their annotations (predicates, focus
+    /// and index bindings, group-by) with them.
+    final class Node: Sendable {
+        indirect enum Kind: Sendable {
+            case string(String)
+            case number(Double)
+            case bool(Bool)
+            case null
+            case regex(RegexPattern)
+            /// A field name step, with its UTF-8 bytes for lookup in documents.
+            case name(String, utf8: [UInt8])
+            /// `$name`; the empty name is the context `$`, "$" is the root `$$`.
+            case variable(String)
+            case wildcard
+            case descendants
+            /// `%`: the input of the step `level` steps up, resolved by name.
+            case parent(slot: String)
+            case path([Node], keepSingletonArray: Bool)
+            case negate(Node)
+            case array([Node])
+            case object([(Node, Node)])
+            case binary(BinaryOperator, Node, Node)
+            case condition(Node, Node, Node?)
+            /// `a ?: b`: a if it is truthy, else b.
+            case elvis(Node, Node)
+            /// `a ?? b`: a if it is defined, else b.
+            case coalesce(Node, Node)
+            case block([Node])
+            case bind(String, Node)
+            /// A call; nil arguments are `?` placeholders of a partial application.
+            case call(Node, [Node?])
+            case lambda(LambdaDefinition)
+            /// `lhs ~> rhs`.
+            case apply(Node, Node)
+            case transform(pattern: Node, update: Node, delete: Node?)
+            case sort([SortTerm])
+        }
+
+        let kind: Kind
+        /// Character offset of the node's token in the expression.
+        let position: Int
+        /// Predicates and index bindings after the node, in written order.
+        let stages: [Stage]
+        /// `@$name` after a step.
+        let focus: String?
+        /// `{key: value, ...}` after the node: group the result into an object.
+        let group: [(Node, Node)]?
+        /// A name of the tuple slot this step's input is bound to, when a `%`
+        /// later in the path refers to it.
+        let ancestorSlot: String?
+
+        init(_ kind: Kind, position: Int, stages: [Stage] = [], focus: String? = nil,
+             group: [(Node, Node)]? = nil, ancestorSlot: String? = nil) {
+            self.kind = kind
+            self.position = position
+            self.stages = stages
+            self.focus = focus
+            self.group = group
+            self.ancestorSlot = ancestorSlot
+        }
+
+        /// A copy with other annotations.
+        func with(stages: [Stage]? = nil, focus: String?? = nil, group: [(Node, Node)]?? = nil,
+                  ancestorSlot: String?? = nil, kind: Kind? = nil) -> Node {
+            Node(kind ?? self.kind, position: position, stages: stages ?? self.stages,
+                 focus: focus ?? self.focus, group: group ?? self.group, ancestorSlot: ancestorSlot ?? self.ancestorSlot)
+        }
+
+        /// Whether the node needs tuple evaluation (it binds variables per item).
+        var bindsPerItem: Bool {
+            focus != nil || ancestorSlot != nil || stages.contains { if case .indexBinding = $0 { return true } else { return false } }
+        }
+    }
+}

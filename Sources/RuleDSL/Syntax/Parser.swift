@@ -1,0 +1,356 @@
+/// Parses an expression into its tree, by top-down operator precedence.
+struct Parser {
+    typealias Node = Expression.Node
+
+    private var lexer: Lexer
+    private var current: Token
+    /// Counter for the names of ancestor slots (`%`).
+    private var slotCounter = 0
+
+    private static let bindingPowers: [String: Int] = [
+        ".": 75, "[": 80, "]": 0, "{": 70, "}": 0, "(": 80, ")": 0, ",": 0, "@": 80, "#": 80, ";": 80,
+        ":": 80, "?": 20, "+": 50, "-": 50, "*": 60, "/": 60, "%": 60, "|": 20, "=": 40, "<": 40,
+        ">": 40, "^": 40, "**": 60, "..": 20, ":=": 10, "!=": 40, "<=": 40, ">=": 40, "~>": 40,
+        "?:": 40, "??": 40, "and": 30, "or": 25, "in": 40, "&": 50, "!": 0, "~": 0,
+    ]
+
+    /// Parses `source` completely.
+    /// - Throws: ``JSONataError`` with an S0xxx code.
+    static func parse(_ source: String) throws(JSONataError) -> Node {
+        var parser = Parser(lexer: Lexer(source), current: Token(kind: .end, position: 0))
+        parser.current = try parser.lexer.next(operandExpected: true)
+        let root = try parser.expression(0)
+        guard case .end = parser.current.kind else {
+            throw JSONataError(.syntaxError, position: parser.current.position, token: parser.current.text)
+        }
+        return try ParentResolver.resolve(root)
+    }
+
+    private func bindingPower(_ token: Token) -> Int {
+        guard let symbol = token.symbol else { return 0 }
+        return Self.bindingPowers[symbol] ?? 0
+    }
+
+    /// Moves to the next token. An operand may follow any symbol except a closing bracket.
+    private mutating func advance() throws(JSONataError) {
+        let operandExpected: Bool
+        switch current.kind {
+        case .symbol(let symbol): operandExpected = ![")", "]", "}"].contains(symbol)
+        default: operandExpected = false
+        }
+        current = try lexer.next(operandExpected: operandExpected)
+    }
+
+    private mutating func expect(_ symbol: String) throws(JSONataError) {
+        guard current.symbol == symbol else {
+            if case .end = current.kind {
+                throw JSONataError(.expectedTokenBeforeEnd, position: current.position, token: symbol)
+            }
+            throw JSONataError(.expectedToken, position: current.position, token: symbol,
+                               detail: "Expected \"\(symbol)\", got \"\(current.text)\"")
+        }
+        try advance()
+    }
+
+    private mutating func expression(_ rightBindingPower: Int) throws(JSONataError) -> Node {
+        let token = current
+        try advance()
+        var left = try prefix(token)
+        while rightBindingPower < bindingPower(current) {
+            let token = current
+            try advance()
+            left = try infix(token, left)
+        }
+        return left
+    }
+
+    // MARK: - Prefix positions
+
+    private mutating func prefix(_ token: Token) throws(JSONataError) -> Node {
+        let position = token.position
+        switch token.kind {
+        case .end:
+            throw JSONataError(.unexpectedEnd, position: position)
+        case .name(let name):
+            return Node(.name(name, utf8: Array(name.utf8)), position: position)
+        case .variable(let name):
+            return Node(.variable(name), position: position)
+        case .string(let value):
+            return Node(.string(value), position: position)
+        case .number(let value):
+            return Node(.number(value), position: position)
+        case .literal(.bool(let value)):
+            return Node(.bool(value), position: position)
+        case .literal(.null):
+            return Node(.null, position: position)
+        case .regex(let pattern, let flags):
+            return Node(.regex(try RegexPattern(pattern: pattern, flags: flags, position: position)), position: position)
+        case .symbol(let symbol):
+            return try prefixSymbol(symbol, position: position)
+        }
+    }
+
+    private mutating func prefixSymbol(_ symbol: String, position: Int) throws(JSONataError) -> Node {
+        switch symbol {
+        case "-":
+            let operand = try expression(70)
+            if case .number(let value) = operand.kind, operand.stages.isEmpty {
+                return Node(.number(-value), position: position)
+            }
+            return Node(.negate(operand), position: position)
+        case "*":
+            return Node(.wildcard, position: position)
+        case "**":
+            return Node(.descendants, position: position)
+        case "%":
+            return Node(.parent(slot: ""), position: position)
+        case "(":
+            var expressions: [Node] = []
+            while current.symbol != ")" {
+                expressions.append(try expression(0))
+                guard current.symbol == ";" else { break }
+                try advance()
+            }
+            try expect(")")
+            return Node(.block(expressions), position: position)
+        case "[":
+            var items: [Node] = []
+            if current.symbol != "]" {
+                while true {
+                    items.append(try expression(0))
+                    guard current.symbol == "," else { break }
+                    try advance()
+                }
+            }
+            try expect("]")
+            return Node(.array(items), position: position)
+        case "{":
+            return Node(.object(try objectPairs()), position: position)
+        case "|":
+            let pattern = try expression(0)
+            try expect("|")
+            let update = try expression(0)
+            var delete: Node? = nil
+            if current.symbol == "," {
+                try advance()
+                delete = try expression(0)
+            }
+            try expect("|")
+            return Node(.transform(pattern: pattern, update: update, delete: delete), position: position)
+        default:
+            throw JSONataError(.notUnaryOperator, position: position, token: symbol)
+        }
+    }
+
+    /// `key: value` pairs up to the closing brace (the opening one is consumed).
+    private mutating func objectPairs() throws(JSONataError) -> [(Node, Node)] {
+        var pairs: [(Node, Node)] = []
+        if current.symbol != "}" {
+            while true {
+                let key = try expression(0)
+                try expect(":")
+                let value = try expression(0)
+                pairs.append((key, value))
+                guard current.symbol == "," else { break }
+                try advance()
+            }
+        }
+        try expect("}")
+        return pairs
+    }
+
+    // MARK: - Infix positions
+
+    private mutating func infix(_ token: Token, _ left: Node) throws(JSONataError) -> Node {
+        let position = token.position
+        guard let symbol = token.symbol else {
+            throw JSONataError(.syntaxError, position: position, token: token.text)
+        }
+        switch symbol {
+        case ".":
+            return try pathStep(left, try expression(75))
+        case "(":
+            return try call(left, position: position)
+        case "[":
+            return try predicate(left, position: position)
+        case "{":
+            guard left.group == nil else { throw JSONataError(.twoGroups, position: position) }
+            return left.with(group: .some(try objectPairs()))
+        case "^":
+            return try sort(left, position: position)
+        case "@", "#":
+            guard case .variable(let name) = current.kind else {
+                throw JSONataError(.focusNotVariable, position: current.position, token: symbol)
+            }
+            try advance()
+            if symbol == "@" {
+                guard left.stages.isEmpty else { throw JSONataError(.bindingAfterPredicate, position: position) }
+                if case .sort = left.kind { throw JSONataError(.bindingAfterSort, position: position) }
+                return left.with(focus: .some(name))
+            }
+            return left.with(stages: left.stages + [.indexBinding(name)])
+        case "?":
+            let then = try expression(0)
+            var otherwise: Node? = nil
+            if current.symbol == ":" {
+                try advance()
+                otherwise = try expression(0)
+            }
+            return Node(.condition(left, then, otherwise), position: position)
+        case "?:":
+            return Node(.elvis(left, try expression(40)), position: position)
+        case "??":
+            return Node(.coalesce(left, try expression(40)), position: position)
+        case ":=":
+            guard case .variable(let name) = left.kind else {
+                throw JSONataError(.assignmentNotVariable, position: left.position)
+            }
+            return Node(.bind(name, try expression(9)), position: position)
+        case "~>":
+            return Node(.apply(left, try expression(40)), position: position)
+        default:
+            guard let binaryOperator = BinaryOperator(rawValue: symbol) else {
+                throw JSONataError(.unknownOperator, position: position, token: symbol)
+            }
+            let right = try expression(Self.bindingPowers[symbol] ?? 0)
+            return Node(.binary(binaryOperator, left, right), position: position)
+        }
+    }
+
+    /// Appends `step` to the path `left` (or starts a path).
+    private func pathStep(_ left: Node, _ step: Node) throws(JSONataError) -> Node {
+        var steps: [Node]
+        var keepArray = false
+        if case .path(let existing, let keep) = left.kind, left.group == nil {
+            steps = existing
+            keepArray = keep
+        } else {
+            steps = [try checkedStep(left, first: true)]
+        }
+        if case .path(let more, let keep) = step.kind, step.group == nil {
+            steps.append(contentsOf: more)
+            keepArray = keepArray || keep
+        } else {
+            steps.append(try checkedStep(step, first: false))
+        }
+        return Node(.path(steps, keepSingletonArray: keepArray), position: left.position)
+    }
+
+    /// Literal steps: a string names a field; numbers, booleans and null are errors.
+    private func checkedStep(_ step: Node, first: Bool) throws(JSONataError) -> Node {
+        switch step.kind {
+        case .string(let name) where !first:
+            return step.with(kind: .name(name, utf8: Array(name.utf8)))
+        case .number, .bool, .null:
+            if first { return step }
+            throw JSONataError(.literalStep, position: step.position, token: describeLiteral(step))
+        default:
+            return step
+        }
+    }
+
+    private func describeLiteral(_ node: Node) -> String {
+        switch node.kind {
+        case .number(let value): return JSONNumberFormatting.javaScriptString(value)
+        case .bool(let value): return value ? "true" : "false"
+        default: return "null"
+        }
+    }
+
+    private mutating func predicate(_ left: Node, position: Int) throws(JSONataError) -> Node {
+        if current.symbol == "]" {
+            try advance()
+            if case .path(let steps, _) = left.kind, left.group == nil {
+                return left.with(kind: .path(steps, keepSingletonArray: true))
+            }
+            return Node(.path([left], keepSingletonArray: true), position: left.position)
+        }
+        let condition = try expression(0)
+        try expect("]")
+        if left.group != nil { throw JSONataError(.predicateAfterGroup, position: position) }
+        if case .path(var steps, let keep) = left.kind, let last = steps.last {
+            steps[steps.count - 1] = last.with(stages: last.stages + [.predicate(condition)])
+            return left.with(kind: .path(steps, keepSingletonArray: keep))
+        }
+        return left.with(stages: left.stages + [.predicate(condition)])
+    }
+
+    private mutating func sort(_ left: Node, position: Int) throws(JSONataError) -> Node {
+        try expect("(")
+        var terms: [SortTerm] = []
+        while true {
+            var descending = false
+            if current.symbol == "<" {
+                try advance()
+            } else if current.symbol == ">" {
+                descending = true
+                try advance()
+            }
+            terms.append(SortTerm(expression: try expression(0), descending: descending))
+            guard current.symbol == "," else { break }
+            try advance()
+        }
+        try expect(")")
+        let sortStep = Node(.sort(terms), position: position)
+        return try pathStep(left, sortStep)
+    }
+
+    private mutating func call(_ function: Node, position: Int) throws(JSONataError) -> Node {
+        if case .name(let name, _) = function.kind, name == "function" || name == "λ", function.stages.isEmpty {
+            return try lambda(position: function.position)
+        }
+        var arguments: [Node?] = []
+        if current.symbol != ")" {
+            while true {
+                if current.symbol == "?" {
+                    try advance()
+                    arguments.append(nil)
+                } else {
+                    arguments.append(try expression(0))
+                }
+                guard current.symbol == "," else { break }
+                try advance()
+            }
+        }
+        try expect(")")
+        return Node(.call(function, arguments), position: position)
+    }
+
+    private mutating func lambda(position: Int) throws(JSONataError) -> Node {
+        var parameters: [String] = []
+        if current.symbol != ")" {
+            while true {
+                guard case .variable(let name) = current.kind else {
+                    throw JSONataError(.parameterNotVariable, position: current.position, token: current.text)
+                }
+                parameters.append(name)
+                try advance()
+                guard current.symbol == "," else { break }
+                try advance()
+            }
+        }
+        try expect(")")
+        var signature: Signature? = nil
+        if current.symbol == "<" {
+            let signaturePosition = current.position
+            let text = try lexer.rawSignature(from: signaturePosition)
+            signature = try Signature(text, position: signaturePosition)
+            current = try lexer.next(operandExpected: false)
+        }
+        try expect("{")
+        let body = try expression(0)
+        try expect("}")
+        let isThunk: Bool
+        if case .call = body.kind, body.stages.isEmpty { isThunk = true } else { isThunk = false }
+        return Node(.lambda(LambdaDefinition(parameters: parameters, signature: signature, body: body, isThunk: isThunk)),
+                    position: position)
+    }
+}
+
+extension Lexer {
+    /// The text of a function signature `<...>` starting at `start` (its `<`),
+    /// with nested angle brackets; the lexer moves past its closing `>`.
+    mutating func rawSignature(from start: Int) throws(JSONataError) -> String {
+        try readBalancedAngles(from: start)
+    }
+}
