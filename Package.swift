@@ -23,7 +23,10 @@ let package = Package(
             pkgConfig: "jansson",
             providers: [.apt(["libjansson-dev"])]
         ),
-        .target(name: "RuleDSL"),
+        // The calling thread's stack bounds, so that deep evaluation stops
+        // with an error before the stack overflows.
+        .target(name: "CStackBounds"),
+        .target(name: "RuleDSL", dependencies: ["CStackBounds"]),
         .target(name: "ConversionRules", dependencies: ["RuleDSL"]),
         .executableTarget(name: "TemplateEmbedder"),
         .plugin(

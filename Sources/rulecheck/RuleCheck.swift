@@ -6,6 +6,6 @@ struct RuleCheck: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rulecheck",
         abstract: "Check, run and measure the conversion rules of a model gateway.",
-        subcommands: [JSONCheckCommand.self, JSONataSuiteCommand.self]
+        subcommands: [JSONCheckCommand.self, EvalCommand.self, JSONataSuiteCommand.self]
     )
 }

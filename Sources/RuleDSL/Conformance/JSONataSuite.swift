@@ -107,7 +107,7 @@ public struct JSONataSuite {
         var actual: String
         var actualValue: JSONValue? = nil
         do throws(JSONataError) {
-            let expression = try Expression(source)
+            let expression = try RuleExpression(source)
             let result = try expression.evaluate(input, bindings: bindings, limits: limits)
             actualValue = result?.jsonValue
             actual = actualValue.map(Self.render) ?? "undefined"

@@ -28,6 +28,7 @@ extension FunctionLibrary {
             guard let text = arguments[argument: 0].string, let separator = arguments[argument: 1].string else {
                 return arguments[argument: 0]
             }
+            if separator.isEmpty { return .string("") }
             guard let range = text.range(of: separator) else { return .string(text) }
             return .string(String(text[..<range.lowerBound]))
         },
@@ -127,9 +128,9 @@ extension FunctionLibrary {
         },
         NativeFunction("eval", "<sx?:x>") { call, arguments throws(JSONataError) in
             guard let source = arguments[argument: 0].string else { return nil }
-            let expression: Expression
+            let expression: RuleExpression
             do throws(JSONataError) {
-                expression = try Expression(source)
+                expression = try RuleExpression(source)
             } catch {
                 throw JSONataError(.evalSyntax, position: call.position, token: error.message)
             }

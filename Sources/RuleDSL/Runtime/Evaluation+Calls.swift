@@ -30,7 +30,7 @@ extension Evaluation {
         var hint: String? = nil
         if case .name(let name, _) = node.kind { hint = name }
         if case .path(let steps, _) = node.kind, steps.count == 1, case .name(let name, _) = steps[0].kind { hint = name }
-        if let hint {
+        if let hint, FunctionLibrary.functions[hint] != nil {
             throw JSONataError(partial ? .partialNonFunctionHint : .invokeNonFunctionHint, position: node.position, token: hint)
         }
         throw JSONataError(partial ? .partialNonFunction : .invokeNonFunction, position: node.position)
@@ -42,6 +42,11 @@ extension Evaluation {
     func apply(_ function: FunctionValue, _ arguments: [Value?], context: Value?, position: Int) throws(JSONataError) -> Value? {
         var function = function
         var arguments = arguments
+        var context = context
+        var tailCalls = 0
+        // Tail calls run in constant stack, but count towards the depth limit
+        // as nested calls do, so that endless recursion still ends (U1001).
+        defer { for _ in 0..<tailCalls { leave() } }
         while true {
             guard case .lambda(let definition, let closure, let capturedInput) = function.implementation else {
                 return try applyOther(function, arguments, context: context, position: position)
@@ -53,18 +58,53 @@ extension Evaluation {
             for (index, parameter) in definition.parameters.enumerated() {
                 scope.bind(parameter, index < arguments.count ? arguments[index] : nil)
             }
-            guard definition.isThunk, case .call(let calleeNode, let argumentNodes) = definition.body.kind,
-                  !argumentNodes.contains(where: { $0 == nil }), definition.body.group == nil
-            else {
-                return try evaluate(definition.body, capturedInput, scope)
+            switch try evaluateTail(definition.body, capturedInput, scope) {
+            case .value(let value):
+                return value
+            case .call(let next, let nextArguments, let nextContext):
+                try enter(definition.body)
+                tailCalls += 1
+                function = next
+                arguments = nextArguments
+                context = nextContext
             }
-            let next = try callee(calleeNode, capturedInput, scope, partial: false)
+        }
+    }
+
+    /// The outcome of a lambda body: a value, or a call in tail position
+    /// still to be made (by the caller's loop, in constant depth).
+    enum TailOutcome {
+        case value(Value?)
+        case call(FunctionValue, [Value?], context: Value?)
+    }
+
+    /// Evaluates `node` in tail position: a call there is returned, not made.
+    /// Conditions pass tail position to their branches and blocks to their last expression.
+    private func evaluateTail(_ node: Node, _ input: Value?, _ frame: Frame) throws(JSONataError) -> TailOutcome {
+        try enter(node)
+        defer { leave() }
+        guard node.stages.isEmpty, node.group == nil, node.focus == nil else {
+            return .value(try evaluate(node, input, frame))
+        }
+        switch node.kind {
+        case .call(let calleeNode, let argumentNodes) where !argumentNodes.contains(where: { $0 == nil }):
+            let next = try callee(calleeNode, input, frame, partial: false)
             var nextArguments: [Value?] = []
-            for argumentNode in argumentNodes {
-                nextArguments.append(try evaluate(argumentNode!, capturedInput, scope))
+            for argumentNode in argumentNodes { nextArguments.append(try evaluate(argumentNode!, input, frame)) }
+            if case .lambda = next.implementation {
+                return .call(next, nextArguments, context: input)
             }
-            function = next
-            arguments = nextArguments
+            return .value(collapse(try apply(next, nextArguments, context: input, position: node.position)))
+        case .condition(let test, let then, let otherwise):
+            if Self.truthy(try evaluate(test, input, frame)) { return try evaluateTail(then, input, frame) }
+            guard let otherwise else { return .value(nil) }
+            return try evaluateTail(otherwise, input, frame)
+        case .block(let expressions) where !expressions.isEmpty:
+            let scope = Frame(parent: frame)
+            for expression in expressions.dropLast() { _ = try evaluate(expression, input, scope) }
+            return try evaluateTail(expressions[expressions.count - 1], input, scope)
+        default:
+            return .value(try evaluate(node, input, frame))
         }
     }
 

@@ -13,18 +13,35 @@ extension Evaluation {
         }
         for (index, step) in steps.enumerated() {
             if case .sort(let terms) = step.kind {
-                items = try sort(items.compactMap { $0 }, terms, frame, position: step.position)
+                var sorted: Value? = .array(try sort(items.compactMap { $0 }, terms, frame, position: step.position), .sequence)
+                for stage in step.stages {
+                    if case .predicate(let predicate) = stage { sorted = try filter(sorted, by: predicate, frame) }
+                }
+                items = sorted?.asList ?? []
+                if items.isEmpty { break }
                 continue
             }
             var results: [Value] = []
             for item in items {
                 var value = try evaluateKind(step, item, frame)
+                if index > 0, case .array = step.kind, case .array(let elements, let flags)? = value {
+                    // An array constructor after the first step keeps its arrays whole.
+                    value = .array(elements, flags.union(.constructed))
+                }
                 for stage in step.stages {
                     if case .predicate(let predicate) = stage { value = try filter(value, by: predicate, frame) }
                 }
                 if let value { results.append(value) }
             }
-            items = flattenStep(results, isLast: index == steps.count - 1, step: step)
+            if index == steps.count - 1, results.count == 1, results[0].isArray, !results[0].isSequence {
+                // A single array from the last step is the result as it is.
+                guard keepSingleton else { return results[0] }
+                if case .array(_, let flags) = results[0], flags.contains(.constructed) {
+                    return .array([results[0]], [.sequence, .keepSingleton])
+                }
+                return .array(results[0].asList, [.sequence, .keepSingleton])
+            }
+            items = flattenStep(results)
             if items.isEmpty { break }
         }
         var flags: ArrayFlags = .sequence
@@ -33,19 +50,12 @@ extension Evaluation {
     }
 
     /// The results of one step as the next step's input: arrays are
-    /// flattened one level, except arrays built by a constructor; a single
-    /// array result of the last step is kept whole.
-    private func flattenStep(_ results: [Value], isLast: Bool, step: Node) -> [Value?] {
-        if isLast, results.count == 1, results[0].isArray, !results[0].isSequence {
-            if case .array(let items, let flags) = results[0], flags.contains(.constructed) {
-                return [.array(items, flags)]
-            }
-            return results[0].asList
-        }
+    /// flattened one level, except arrays built by a constructor.
+    private func flattenStep(_ results: [Value], keepConstructed: Bool = true) -> [Value?] {
         var flattened: [Value?] = []
         for result in results {
             if case .array(let items, let flags) = result {
-                if flags.contains(.constructed) { flattened.append(result) } else { flattened.append(contentsOf: items) }
+                if keepConstructed && flags.contains(.constructed) { flattened.append(result) } else { flattened.append(contentsOf: items) }
             } else if result.isArray {
                 flattened.append(contentsOf: result.asList)
             } else {
@@ -64,10 +74,10 @@ extension Evaluation {
         if case .number(let number) = predicate.kind, predicate.stages.isEmpty {
             var index = Int(number.rounded(.down))
             if index < 0 { index += items.count }
-            if index >= 0 && index < items.count {
-                appendFlattenedUnlessConstructed(items[index], to: &results)
-            }
-            return .array(results, .sequence)
+            guard index >= 0 && index < items.count else { return .array([], .sequence) }
+            // A selected array is the result itself, so that further predicates index into it.
+            if items[index].isArray { return items[index] }
+            return .array([items[index]], .sequence)
         }
         for (position, item) in items.enumerated() {
             let test = try evaluate(predicate, item, frame)
@@ -78,16 +88,6 @@ extension Evaluation {
             }
         }
         return .array(results, .sequence)
-    }
-
-    private func appendFlattenedUnlessConstructed(_ value: Value, to results: inout [Value]) {
-        if value.isArray, !value.isSequence, case .array(_, let flags) = value, flags.contains(.constructed) {
-            results.append(value)
-        } else if value.isArray {
-            results.append(contentsOf: value.asList)
-        } else {
-            results.append(value)
-        }
     }
 
     /// A predicate result that is a number or an array of numbers selects by index.
@@ -200,8 +200,11 @@ extension Evaluation {
             var next: [Tuple] = []
             for tuple in tuples {
                 let tupleFrame = tuple.bindings.isEmpty ? frame : Frame(parent: frame, bindings: tuple.bindings)
-                let value = try evaluateKind(step, tuple.value, tupleFrame)
-                var produced = flattenStep(value.map { [$0] } ?? [], isLast: stepIndex == steps.count - 1, step: step)
+                var value = try evaluateKind(step, tuple.value, tupleFrame)
+                if stepIndex > 0, case .array = step.kind, case .array(let elements, let flags)? = value {
+                    value = .array(elements, flags.union(.constructed))
+                }
+                var produced = flattenStep(value.map { [$0] } ?? [], keepConstructed: false)
                     .compactMap { $0 }
                     .map { item -> Tuple in
                         var bindings = tuple.bindings
@@ -212,10 +215,13 @@ extension Evaluation {
                         }
                         return Tuple(value: item, bindings: bindings)
                     }
-                produced = try applyStages(step, produced, frame)
+                for stage in step.stages {
+                    guard case .indexBinding(let name) = stage else { break }
+                    for index in produced.indices { produced[index].bindings[name] = .number(Double(index)) }
+                }
                 next.append(contentsOf: produced)
             }
-            tuples = next
+            tuples = try applyStages(Array(step.stages.drop { if case .indexBinding = $0 { return true } else { return false } }), step, next, frame)
             if tuples.isEmpty { break }
         }
         if let group {
@@ -228,10 +234,11 @@ extension Evaluation {
         return .array(tuples.compactMap(\.value), flags)
     }
 
-    /// Predicates and index bindings of a step, over the tuples it produced from one input.
-    private func applyStages(_ step: Node, _ tuples: [Tuple], _ frame: Frame) throws(JSONataError) -> [Tuple] {
+    /// Predicates and index bindings that follow a step's first predicate,
+    /// over the whole tuple stream the step produced.
+    private func applyStages(_ stages: [Stage], _ step: Node, _ tuples: [Tuple], _ frame: Frame) throws(JSONataError) -> [Tuple] {
         var tuples = tuples
-        for stage in step.stages {
+        for stage in stages {
             switch stage {
             case .indexBinding(let name):
                 for index in tuples.indices { tuples[index].bindings[name] = .number(Double(index)) }

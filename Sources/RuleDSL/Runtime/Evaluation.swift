@@ -1,3 +1,4 @@
+import CStackBounds
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -12,22 +13,29 @@ public struct EvaluationLimits: Sendable {
     public var maximumDepth: Int
     /// Wall-clock budget in milliseconds; exceeded, evaluation fails with U1002.
     public var timeLimitMilliseconds: Int?
+    /// The most call-stack memory evaluation may use, in bytes; beyond it
+    /// evaluation fails with U1001 instead of overflowing the thread's stack.
+    /// Nil (the default) means what is left of the calling thread's stack,
+    /// less a reserve of 128 KiB for the host.
+    public var stackBudgetBytes: Int?
 
-    /// Creates limits. The default depth is 500 (well within the thread's stack).
-    public init(maximumDepth: Int = 500, timeLimitMilliseconds: Int? = nil) {
+    /// Creates limits: by default a depth of 10,000 levels, the thread's own
+    /// stack as the budget, and no time limit.
+    public init(maximumDepth: Int = 10_000, timeLimitMilliseconds: Int? = nil, stackBudgetBytes: Int? = nil) {
         self.maximumDepth = maximumDepth
         self.timeLimitMilliseconds = timeLimitMilliseconds
+        self.stackBudgetBytes = stackBudgetBytes
     }
 }
 
 /// The state of one evaluation of an expression: depth, deadline and the
 /// root input. Created per call; never shared between threads.
 final class Evaluation {
-    typealias Node = Expression.Node
+    typealias Node = RuleExpression.Node
 
     let root: Value?
     let limits: EvaluationLimits
-    private var depth = 0
+    private(set) var depth = 0
     private let deadline: UInt64?
     private var steps = 0
 
@@ -39,9 +47,16 @@ final class Evaluation {
         return Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000
     }()
 
+    /// The stack address where evaluation started, to measure how much stack it uses.
+    private let stackBase: UInt
+    /// How much stack evaluation may use below `stackBase`.
+    private let stackBudget: UInt
+
     init(root: Value?, limits: EvaluationLimits) {
         self.root = root
         self.limits = limits
+        stackBase = Self.stackAddress()
+        stackBudget = UInt(limits.stackBudgetBytes ?? Self.remainingStack(below: stackBase))
         deadline = limits.timeLimitMilliseconds.map { Self.now() + UInt64($0) * 1_000_000 }
     }
 
@@ -51,11 +66,34 @@ final class Evaluation {
         return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
     }
 
-    /// Guards each nested evaluation: depth and (every 1024 steps) time.
+    /// The stack left to the current thread below `address`, less a 128 KiB
+    /// reserve; 256 KiB when the platform cannot tell.
+    private static func remainingStack(below address: UInt) -> Int {
+        let reserve = 128 * 1024
+        let low = UInt(stack_bounds_lowest_address())
+        guard low != 0, address > low else { return 256 * 1024 }
+        return max(64 * 1024, Int(address - low) - reserve)
+    }
+
+    /// Ends a nested evaluation begun by ``enter(_:)``.
     @inline(__always)
-    private func enter(_ node: Node) throws(JSONataError) {
+    func leave() { depth -= 1 }
+
+    /// The address of a local variable of the caller's frame.
+    @inline(never)
+    private static func stackAddress() -> UInt {
+        var marker: UInt8 = 0
+        return withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) }
+    }
+
+    /// Guards each nested evaluation: depth, stack use and (every 1024 steps) time.
+    @inline(__always)
+    func enter(_ node: Node) throws(JSONataError) {
         depth += 1
         if depth > limits.maximumDepth {
+            throw JSONataError(.depthExceeded, position: node.position)
+        }
+        if depth & 7 == 0, stackBase &- Self.stackAddress() > stackBudget {
             throw JSONataError(.depthExceeded, position: node.position)
         }
         if let deadline {
@@ -72,7 +110,7 @@ final class Evaluation {
     /// and group-by, then a result sequence of one item stands for the item.
     func evaluate(_ node: Node, _ input: Value?, _ frame: Frame) throws(JSONataError) -> Value? {
         try enter(node)
-        defer { depth -= 1 }
+        defer { leave() }
         var result: Value?
         if node.bindsPerItem, case .path = node.kind {
             result = try evaluateKind(node, input, frame)
@@ -95,6 +133,12 @@ final class Evaluation {
     private func isTuplePath(_ node: Node) -> Bool {
         if case .path(let steps, _) = node.kind { return steps.contains { $0.bindsPerItem } }
         return node.bindsPerItem
+    }
+
+    /// The array an outer wrapper holds; any other value as it is.
+    static func unwrapped(_ value: Value?) -> Value? {
+        if case .array(let items, let flags)? = value, flags.contains(.outerWrapper) { return items.first }
+        return value
     }
 
     /// A result sequence of none is undefined, of one is that item (unless kept as an array).
@@ -166,8 +210,8 @@ final class Evaluation {
     }
 
     private func variable(_ name: String, _ input: Value?, _ frame: Frame) -> Value? {
-        if name.isEmpty { return input }
-        if name == "$" { return root }
+        if name.isEmpty { return Self.unwrapped(input) }
+        if name == "$" { return Self.unwrapped(root) }
         if let value = frame.lookup(name) { return value }
         if let native = FunctionLibrary.functions[name] { return .function(FunctionValue(.native(native))) }
         return nil
@@ -222,7 +266,7 @@ final class Evaluation {
         if let members = input.objectMembers {
             for member in members { appendFlattened(member.value, to: &results) }
         } else if let elements = input.arrayElements {
-            for element in elements { appendFlattened(wildcard(element), to: &results) }
+            for element in elements { appendFlattened(element, to: &results) }
         }
         return .array(results, .sequence)
     }
@@ -256,23 +300,24 @@ final class Evaluation {
                 appendFlattened(value, to: &results)
             }
         }
-        return .array(results, .constructed)
+        return .array(results, [])
     }
 
     /// Groups the items of `input` by the keys of `pairs` and evaluates each
     /// value over the items of its group (object constructors and `{}` after a path).
     func groupBy(_ input: Value?, _ pairs: [(Node, Node)], _ frame: Frame, position: Int,
                  tupleBindings: [[String: Value]]? = nil) throws(JSONataError) -> Value {
-        let items: [Value?]
+        var items: [Value?]
         if let input {
             items = input.isArray ? input.asList : [input]
         } else {
             items = [nil]
         }
+        if items.isEmpty { items = [nil] }
         var groups: [(key: String, pairIndex: Int, items: [Value], bindings: [String: Value])] = []
         var groupIndexByKey: [String: Int] = [:]
         for (itemIndex, item) in items.enumerated() {
-            let bindings = tupleBindings?[itemIndex] ?? [:]
+            let bindings = tupleBindings.flatMap { itemIndex < $0.count ? $0[itemIndex] : nil } ?? [:]
             let itemFrame = bindings.isEmpty ? frame : Frame(parent: frame, bindings: bindings)
             for (pairIndex, pair) in pairs.enumerated() {
                 guard let keyValue = try evaluate(pair.0, item, itemFrame) else { continue }
@@ -284,7 +329,8 @@ final class Evaluation {
                         throw JSONataError(.duplicateKey, position: pair.0.position, token: key)
                     }
                     if let item { groups[existing].items.append(item) }
-                    groups[existing].bindings.merge(bindings) { _, new in new }
+                    // Per-item bindings of one group accumulate, as $append would.
+                    groups[existing].bindings.merge(bindings) { old, new in .array(old.asList + new.asList, .sequence) }
                 } else {
                     groupIndexByKey[key] = groups.count
                     groups.append((key, pairIndex, item.map { [$0] } ?? [], bindings))

@@ -10,7 +10,7 @@ public final class FunctionValue {
         /// A function built by the runtime (composition with `~>`).
         case composed(FunctionValue, FunctionValue)
         /// A transform expression `| pattern | update, delete |`, applied to its argument.
-        case transform(pattern: Expression.Node, update: Expression.Node, delete: Expression.Node?, Frame)
+        case transform(pattern: RuleExpression.Node, update: RuleExpression.Node, delete: RuleExpression.Node?, Frame)
     }
 
     let implementation: Implementation
@@ -51,7 +51,9 @@ struct NativeFunction: Sendable {
         self.name = name
         // The library's signatures are fixed text: a malformed one is a programming error.
         self.signature = signature.map { try! Signature($0, position: 0) }
-        self.arity = arity ?? self.signature?.parameters.count ?? 0
+        // Callbacks receive as many arguments as the function requires
+        // (value, index, array): optional parameters are not filled.
+        self.arity = arity ?? self.signature?.parameters.filter { !$0.optional }.count ?? 0
         self.body = body
     }
 }

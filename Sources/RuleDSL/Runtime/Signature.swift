@@ -114,7 +114,8 @@ struct Signature: Sendable {
         var arguments = arguments
         let symbols = arguments.map(Self.symbol(of:))
         var assignment = match(symbols, 0, 0)
-        if assignment == nil, let first = parameters.first, first.usesContext {
+        let required = parameters.filter { !$0.optional }.count
+        if assignment == nil, let first = parameters.first, first.usesContext, arguments.count < required {
             let contextSymbol = Self.symbol(of: context)
             if let withContext = match([contextSymbol] + symbols, 0, 0) {
                 arguments.insert(context, at: 0)

@@ -10,6 +10,9 @@ public struct ArrayFlags: OptionSet, Sendable {
     public static let keepSingleton = ArrayFlags(rawValue: 2)
     /// Built by an array constructor `[...]`: not flattened by a path step.
     public static let constructed = ArrayFlags(rawValue: 4)
+    /// The sequence of one that wraps an array input, so that a path
+    /// navigates the array as a whole; `$` and `$$` see the array itself.
+    public static let outerWrapper = ArrayFlags(rawValue: 8)
 }
 
 /// An object's members in insertion order, with lookup by key.

@@ -7,14 +7,14 @@ enum BinaryOperator: String, Sendable {
 
 /// One term of a sort step: an expression and its direction.
 struct SortTerm: Sendable {
-    let expression: Expression.Node
+    let expression: RuleExpression.Node
     let descending: Bool
 }
 
 /// Something applied to a step's result, in written order: a predicate
 /// (`[expr]`) or an index binding (`#$i`).
 enum Stage: Sendable {
-    case predicate(Expression.Node)
+    case predicate(RuleExpression.Node)
     case indexBinding(String)
 }
 
@@ -22,12 +22,12 @@ enum Stage: Sendable {
 struct LambdaDefinition: Sendable {
     let parameters: [String]
     let signature: Signature?
-    let body: Expression.Node
+    let body: RuleExpression.Node
     /// Whether the body is a function call in tail position (for tail-call evaluation).
     let isThunk: Bool
 }
 
-extension Expression {
+extension RuleExpression {
     /// One node of a compiled expression. Immutable and shared by every
     /// evaluation. Steps of a path carry their annotations (predicates, focus
     /// and index bindings, group-by) with them.

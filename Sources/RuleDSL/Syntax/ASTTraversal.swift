@@ -1,7 +1,7 @@
-extension Expression.Node {
+extension RuleExpression.Node {
     /// Calls `body` with every direct child: the operands of the node's kind,
     /// then (unless excluded) its predicates and group-by pairs.
-    func forEachChild(includingStages: Bool = true, _ body: (Expression.Node) -> Void) {
+    func forEachChild(includingStages: Bool = true, _ body: (RuleExpression.Node) -> Void) {
         switch kind {
         case .string, .number, .bool, .null, .regex, .name, .variable, .wildcard, .descendants, .parent:
             break
@@ -37,18 +37,18 @@ extension Expression.Node {
 
     /// A copy whose children are replaced by `transform` of them. With
     /// `includingKind` false only predicates and group-by pairs are mapped.
-    func mapChildren(includingKind: Bool = true, _ transform: (Expression.Node) -> Expression.Node) -> Expression.Node {
+    func mapChildren(includingKind: Bool = true, _ transform: (RuleExpression.Node) -> RuleExpression.Node) -> RuleExpression.Node {
         let newKind = includingKind ? mappedKind(transform) : kind
         let newStages = stages.map { stage -> Stage in
             if case .predicate(let predicate) = stage { return .predicate(transform(predicate)) }
             return stage
         }
         let newGroup = group?.map { (transform($0.0), transform($0.1)) }
-        return Expression.Node(newKind, position: position, stages: newStages, focus: focus, group: newGroup,
+        return RuleExpression.Node(newKind, position: position, stages: newStages, focus: focus, group: newGroup,
                                ancestorSlot: ancestorSlot)
     }
 
-    private func mappedKind(_ transform: (Expression.Node) -> Expression.Node) -> Kind {
+    private func mappedKind(_ transform: (RuleExpression.Node) -> RuleExpression.Node) -> Kind {
         switch kind {
         case .string, .number, .bool, .null, .regex, .name, .variable, .wildcard, .descendants, .parent:
             return kind

@@ -5,20 +5,30 @@
 /// input item to the slot for every item it produces, which makes the path
 /// evaluate as a stream of tuples), and turns the `%` into a read of the slot.
 enum ParentResolver {
-    typealias Node = Expression.Node
+    typealias Node = RuleExpression.Node
 
     /// What the current context item is: the output of step `stepIndex` of a
     /// path, or (with `stepIndex` -1) the input of that path, whose own
     /// context is `outer`.
     private final class Ancestry {
         let path: ObjectIdentifier
+        let steps: [Node]
         let stepIndex: Int
         let outer: Ancestry?
 
-        init(path: ObjectIdentifier, stepIndex: Int, outer: Ancestry?) {
+        init(path: ObjectIdentifier, steps: [Node], stepIndex: Int, outer: Ancestry?) {
             self.path = path
+            self.steps = steps
             self.stepIndex = stepIndex
             self.outer = outer
+        }
+    }
+
+    /// Whether a step navigates into its input, so that its output has a parent.
+    private static func navigates(_ step: Node) -> Bool {
+        switch step.kind {
+        case .name, .wildcard, .descendants, .parent, .sort: return true
+        default: return false
         }
     }
 
@@ -57,10 +67,13 @@ enum ParentResolver {
         if context.stepIndex < 0 {
             return try parent(of: context.outer, at: position, resolution)
         }
+        guard navigates(context.steps[context.stepIndex]) else {
+            throw JSONataError(.parentNotDerivable, position: position)
+        }
         let key = StepKey(path: context.path, stepIndex: context.stepIndex)
         let slot = resolution.slotsByStep[key] ?? "%\(resolution.slotsByStep.count)"
         resolution.slotsByStep[key] = slot
-        return (slot, Ancestry(path: context.path, stepIndex: context.stepIndex - 1, outer: context.outer))
+        return (slot, Ancestry(path: context.path, steps: context.steps, stepIndex: context.stepIndex - 1, outer: context.outer))
     }
 
     private static func walk(_ node: Node, context: Ancestry?, _ resolution: Resolution) throws(JSONataError) {
@@ -77,8 +90,12 @@ enum ParentResolver {
                 let output: Ancestry
                 if case .parent = step.kind, let target = resolution.targets[ObjectIdentifier(step)] {
                     output = target
+                } else if case .block(let expressions) = step.kind, let last = expressions.last,
+                          case .path(let inner, _) = last.kind {
+                    // A block ending in a path: its items are that path's output.
+                    output = Ancestry(path: ObjectIdentifier(last), steps: inner, stepIndex: inner.count - 1, outer: stepContext)
                 } else {
-                    output = Ancestry(path: pathID, stepIndex: index, outer: context)
+                    output = Ancestry(path: pathID, steps: steps, stepIndex: index, outer: context)
                 }
                 for stage in step.stages {
                     if case .predicate(let predicate) = stage { try walk(predicate, context: output, resolution) }

@@ -1,6 +1,6 @@
 /// Parses an expression into its tree, by top-down operator precedence.
 struct Parser {
-    typealias Node = Expression.Node
+    typealias Node = RuleExpression.Node
 
     private var lexer: Lexer
     private var current: Token
@@ -8,8 +8,8 @@ struct Parser {
     private var slotCounter = 0
 
     private static let bindingPowers: [String: Int] = [
-        ".": 75, "[": 80, "]": 0, "{": 70, "}": 0, "(": 80, ")": 0, ",": 0, "@": 80, "#": 80, ";": 80,
-        ":": 80, "?": 20, "+": 50, "-": 50, "*": 60, "/": 60, "%": 60, "|": 20, "=": 40, "<": 40,
+        ".": 75, "[": 80, "]": 0, "{": 70, "}": 0, "(": 80, ")": 0, ",": 0, "@": 80, "#": 80, ";": 0,
+        ":": 0, "?": 20, "+": 50, "-": 50, "*": 60, "/": 60, "%": 60, "|": 0, "=": 40, "<": 40,
         ">": 40, "^": 40, "**": 60, "..": 20, ":=": 10, "!=": 40, "<=": 40, ">=": 40, "~>": 40,
         "?:": 40, "??": 40, "and": 30, "or": 25, "in": 40, "&": 50, "!": 0, "~": 0,
     ]
@@ -85,6 +85,9 @@ struct Parser {
             return Node(.null, position: position)
         case .regex(let pattern, let flags):
             return Node(.regex(try RegexPattern(pattern: pattern, flags: flags, position: position)), position: position)
+        case .symbol(let symbol) where symbol == "and" || symbol == "or" || symbol == "in":
+            // Operator words in an operand position are field names.
+            return Node(.name(symbol, utf8: Array(symbol.utf8)), position: position)
         case .symbol(let symbol):
             return try prefixSymbol(symbol, position: position)
         }
@@ -202,7 +205,7 @@ struct Parser {
         case "??":
             return Node(.coalesce(left, try expression(40)), position: position)
         case ":=":
-            guard case .variable(let name) = left.kind else {
+            guard case .variable(let name) = left.kind, left.stages.isEmpty else {
                 throw JSONataError(.assignmentNotVariable, position: left.position)
             }
             return Node(.bind(name, try expression(9)), position: position)
@@ -239,7 +242,7 @@ struct Parser {
     /// Literal steps: a string names a field; numbers, booleans and null are errors.
     private func checkedStep(_ step: Node, first: Bool) throws(JSONataError) -> Node {
         switch step.kind {
-        case .string(let name) where !first:
+        case .string(let name):
             return step.with(kind: .name(name, utf8: Array(name.utf8)))
         case .number, .bool, .null:
             if first { return step }

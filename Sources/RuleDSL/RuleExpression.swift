@@ -4,7 +4,7 @@
 /// `Sendable`, so any number of threads may evaluate it at once. Everything
 /// that varies per call (the input, variable bindings, limits) is passed to
 /// ``evaluate(_:bindings:limits:)``.
-public struct Expression: Sendable {
+public struct RuleExpression: Sendable {
     /// The expression's text.
     public let source: String
     let root: Node
@@ -26,9 +26,10 @@ public struct Expression: Sendable {
     public func evaluate(_ input: Value?, bindings: [String: Value] = [:],
                          limits: EvaluationLimits = EvaluationLimits()) throws(JSONataError) -> Value? {
         var input = input
-        // An array input is wrapped so that a path over it maps over the whole array.
-        if case .array(let items, _)? = input {
-            input = .array(items, [])
+        // An array input is wrapped in a sequence of one, so that a path
+        // navigates the array as one item (JSONata's outer wrapper).
+        if let array = input, array.isArray {
+            input = .array([array], [.sequence, .outerWrapper])
         }
         let evaluation = Evaluation(root: input, limits: limits)
         let frame = Frame(parent: nil, bindings: bindings)

@@ -1,0 +1,10 @@
+#ifndef STACK_BOUNDS_H
+#define STACK_BOUNDS_H
+
+#include <stddef.h>
+
+/// The lowest address of the calling thread's stack, or 0 when unknown.
+/// The evaluator uses it to stop deep recursion before the stack overflows.
+size_t stack_bounds_lowest_address(void);
+
+#endif

@@ -1,0 +1,20 @@
+#define _GNU_SOURCE
+#include "stack_bounds.h"
+#include <pthread.h>
+
+size_t stack_bounds_lowest_address(void) {
+#if defined(__linux__)
+    pthread_attr_t attributes;
+    if (pthread_getattr_np(pthread_self(), &attributes) != 0) return 0;
+    void *low = NULL;
+    size_t size = 0;
+    int status = pthread_attr_getstack(&attributes, &low, &size);
+    pthread_attr_destroy(&attributes);
+    return status == 0 ? (size_t)low : 0;
+#elif defined(__APPLE__)
+    pthread_t self = pthread_self();
+    return (size_t)pthread_get_stackaddr_np(self) - pthread_get_stacksize_np(self);
+#else
+    return 0;
+#endif
+}

@@ -1,0 +1,34 @@
+import Foundation
+import RuleDSL
+import XCTest
+
+/// The JSONata conformance suite: counts per group, and a floor on the pass
+/// rate that only ever goes up (the note of each change lists the failures).
+final class JSONataSuiteTests: XCTestCase {
+    /// Pass rates reached so far; a change that lowers one fails here.
+    private let languageFloor = 0.97
+    private let functionFloor = 0.55
+
+    func testConformanceSuite() throws {
+        let folder = try SharedFolder.folder("jsonata-suite")
+        var suite = JSONataSuite(directory: folder)
+        var language = (passed: 0, total: 0)
+        var functions = (passed: 0, total: 0)
+        for group in try suite.groups() {
+            let results = try suite.run(group: group)
+            let passed = results.filter(\.passed).count
+            print("jsonata-suite \(group): \(passed)/\(results.count)")
+            if group.hasPrefix("function-") {
+                functions.passed += passed
+                functions.total += results.count
+            } else {
+                language.passed += passed
+                language.total += results.count
+            }
+        }
+        print("jsonata-suite language groups: \(language.passed)/\(language.total); function groups: \(functions.passed)/\(functions.total)")
+        XCTAssertGreaterThan(language.total, 500)
+        XCTAssertGreaterThanOrEqual(Double(language.passed) / Double(language.total), languageFloor)
+        XCTAssertGreaterThanOrEqual(Double(functions.passed) / Double(functions.total), functionFloor)
+    }
+}
