@@ -1,6 +1,6 @@
 /// An error compiling or evaluating an expression, with JSONata's error code
 /// (S0xxx syntax, T0xxx and T1xxx-T2xxx type, D0xxx-D3xxx dynamic, U1001
-/// limits) and the position in the expression where it arose.
+/// a depth or time limit) and the position in the expression where it arose.
 public struct JSONataError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The kinds of error, with JSONata's codes.
     public enum Code: String, Sendable {
@@ -97,7 +97,6 @@ public struct JSONataError: Error, Sendable, Equatable, CustomStringConvertible 
         case malformedURL = "D3140"
         case assertionFailed = "D3141"
         case depthExceeded = "U1001"
-        case timeLimitExceeded = "U1002"
     }
 
     /// JSONata's code for the error, such as "S0201" or "T2001".
@@ -225,7 +224,6 @@ public struct JSONataError: Error, Sendable, Equatable, CustomStringConvertible 
         case .malformedURL: return "Malformed URL passed to $\(token)()"
         case .assertionFailed: return token.isEmpty ? "$assert() statement failed" : token
         case .depthExceeded: return "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive."
-        case .timeLimitExceeded: return "Expression evaluation timeout: Check for infinite loop"
         }
     }
 }

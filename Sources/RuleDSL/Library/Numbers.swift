@@ -63,10 +63,20 @@ extension FunctionLibrary {
     /// hexadecimal, octal or binary integer with a 0x, 0o or 0b prefix.
     static func parseNumber(_ text: String) -> Double? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if trimmed.hasPrefix("0x") || trimmed.hasPrefix("0X") { return UInt64(trimmed.dropFirst(2), radix: 16).map(Double.init) }
-        if trimmed.hasPrefix("0o") || trimmed.hasPrefix("0O") { return UInt64(trimmed.dropFirst(2), radix: 8).map(Double.init) }
-        if trimmed.hasPrefix("0b") || trimmed.hasPrefix("0B") { return UInt64(trimmed.dropFirst(2), radix: 2).map(Double.init) }
-        guard let document = try? JSONDocument(text: trimmed), document.kind(at: document.root) == .number else { return nil }
+        let prefixes: [(String, Int)] = [("0x", 16), ("0X", 16), ("0o", 8), ("0O", 8), ("0b", 2), ("0B", 2)]
+        for (prefix, radix) in prefixes where trimmed.hasPrefix(prefix) {
+            return UInt64(trimmed.dropFirst(2), radix: radix).map { Double($0) }
+        }
+        // Decimal: JSON number syntax, except that leading zeros are allowed.
+        var body = Substring(trimmed)
+        var negative = false
+        if body.first == "-" {
+            negative = true
+            body = body.dropFirst()
+        }
+        let withoutLeadingZeros = body.drop { $0 == "0" }
+        let normalized = (negative ? "-" : "") + (withoutLeadingZeros.first?.isNumber == true ? String(withoutLeadingZeros) : "0" + withoutLeadingZeros)
+        guard !body.isEmpty, let document = try? JSONDocument(text: normalized), document.kind(at: document.root) == .number else { return nil }
         let value = document.double(at: document.root)
         return value.isFinite ? value : nil
     }

@@ -43,10 +43,6 @@ extension Evaluation {
         var function = function
         var arguments = arguments
         var context = context
-        var tailCalls = 0
-        // Tail calls run in constant stack, but count towards the depth limit
-        // as nested calls do, so that endless recursion still ends (U1001).
-        defer { for _ in 0..<tailCalls { leave() } }
         while true {
             guard case .lambda(let definition, let closure, let capturedInput) = function.implementation else {
                 return try applyOther(function, arguments, context: context, position: position)
@@ -62,8 +58,6 @@ extension Evaluation {
             case .value(let value):
                 return value
             case .call(let next, let nextArguments, let nextContext):
-                try enter(definition.body)
-                tailCalls += 1
                 function = next
                 arguments = nextArguments
                 context = nextContext
@@ -81,13 +75,13 @@ extension Evaluation {
     /// Evaluates `node` in tail position: a call there is returned, not made.
     /// Conditions pass tail position to their branches and blocks to their last expression.
     private func evaluateTail(_ node: Node, _ input: Value?, _ frame: Frame) throws(JSONataError) -> TailOutcome {
-        try enter(node)
-        defer { leave() }
         guard node.stages.isEmpty, node.group == nil, node.focus == nil else {
             return .value(try evaluate(node, input, frame))
         }
         switch node.kind {
         case .call(let calleeNode, let argumentNodes) where !argumentNodes.contains(where: { $0 == nil }):
+            try enter(node)
+            defer { leave() }
             let next = try callee(calleeNode, input, frame, partial: false)
             var nextArguments: [Value?] = []
             for argumentNode in argumentNodes { nextArguments.append(try evaluate(argumentNode!, input, frame)) }
@@ -96,10 +90,14 @@ extension Evaluation {
             }
             return .value(collapse(try apply(next, nextArguments, context: input, position: node.position)))
         case .condition(let test, let then, let otherwise):
+            try enter(node)
+            defer { leave() }
             if Self.truthy(try evaluate(test, input, frame)) { return try evaluateTail(then, input, frame) }
             guard let otherwise else { return .value(nil) }
             return try evaluateTail(otherwise, input, frame)
         case .block(let expressions) where !expressions.isEmpty:
+            try enter(node)
+            defer { leave() }
             let scope = Frame(parent: frame)
             for expression in expressions.dropLast() { _ = try evaluate(expression, input, scope) }
             return try evaluateTail(expressions[expressions.count - 1], input, scope)
@@ -159,6 +157,13 @@ extension Evaluation {
     /// composes two functions.
     func applyChain(_ left: Node, _ right: Node, _ input: Value?, _ frame: Frame, position: Int) throws(JSONataError) -> Value? {
         let value = try evaluate(left, input, frame)
+        if case .function(let first)? = value {
+            // Function ~> function: their composition.
+            guard case .function(let second)? = try evaluate(right, input, frame) else {
+                throw JSONataError(.applyNotFunction, position: position)
+            }
+            return .function(FunctionValue(.composed(first, second)))
+        }
         if case .call(let functionNode, let argumentNodes) = right.kind, right.stages.isEmpty {
             let functionValue = try evaluate(functionNode, input, frame)
             guard case .function(let function)? = functionValue else {
@@ -184,9 +189,6 @@ extension Evaluation {
         let functionValue = try evaluate(right, input, frame)
         guard case .function(let function)? = functionValue else {
             throw JSONataError(.applyNotFunction, position: position)
-        }
-        if case .function(let first)? = value {
-            return .function(FunctionValue(.composed(first, function)))
         }
         return try apply(function, [value], context: input, position: position)
     }

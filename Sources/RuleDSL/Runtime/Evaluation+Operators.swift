@@ -47,6 +47,9 @@ extension Evaluation {
             throw JSONataError(.rightNotNumber, position: position, token: op.rawValue)
         }
         guard let a = left?.numberValue, let b = right?.numberValue else { return nil }
+        guard a.isFinite, b.isFinite else {
+            throw JSONataError(.numberOverflow, position: position, token: JSONNumberFormatting.javaScriptString(a.isFinite ? b : a))
+        }
         let result: Double
         switch op {
         case .add: result = a + b
@@ -54,9 +57,6 @@ extension Evaluation {
         case .multiply: result = a * b
         case .divide: result = a / b
         default: result = a.truncatingRemainder(dividingBy: b)
-        }
-        guard result.isFinite else {
-            throw JSONataError(.numberOverflow, position: position, token: JSONNumberFormatting.javaScriptString(a))
         }
         return .number(result)
     }

@@ -11,7 +11,7 @@ public struct EvaluationLimits: Sendable {
     /// The deepest nesting of evaluation (function calls and nested
     /// expressions); deeper evaluation fails with U1001.
     public var maximumDepth: Int
-    /// Wall-clock budget in milliseconds; exceeded, evaluation fails with U1002.
+    /// Wall-clock budget in milliseconds; exceeded, evaluation fails with U1001 (as JSONata's runaway check does).
     public var timeLimitMilliseconds: Int?
     /// The most call-stack memory evaluation may use, in bytes; beyond it
     /// evaluation fails with U1001 instead of overflowing the thread's stack.
@@ -99,7 +99,9 @@ final class Evaluation {
         if let deadline {
             steps &+= 1
             if steps & 1023 == 0, Self.now() > deadline {
-                throw JSONataError(.timeLimitExceeded, position: node.position)
+                // JSONata reports a runaway evaluation, deep or long, as U1001.
+                throw JSONataError(.depthExceeded, position: node.position,
+                                   detail: "Expression evaluation timeout: Check for infinite loop")
             }
         }
     }

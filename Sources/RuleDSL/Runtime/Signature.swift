@@ -114,13 +114,14 @@ struct Signature: Sendable {
         var arguments = arguments
         let symbols = arguments.map(Self.symbol(of:))
         var assignment = match(symbols, 0, 0)
-        let required = parameters.filter { !$0.optional }.count
-        if assignment == nil, let first = parameters.first, first.usesContext, arguments.count < required {
-            let contextSymbol = Self.symbol(of: context)
-            if let withContext = match([contextSymbol] + symbols, 0, 0) {
+        if assignment == nil, let first = parameters.first, first.usesContext, arguments.count < parameters.count {
+            // A missing first argument is taken from the context.
+            let context = Evaluation.unwrapped(context)
+            let withContext = [Self.symbol(of: context)] + symbols
+            if let matched = match(withContext, 0, 0) {
                 arguments.insert(context, at: 0)
-                assignment = withContext
-            } else {
+                assignment = matched
+            } else if firstMismatch(withContext) == 0 {
                 throw JSONataError(.contextMismatch, position: position, token: "1",
                                    detail: "Context value is not a compatible type with argument 1 of function \(functionName)")
             }
