@@ -113,23 +113,20 @@ struct Signature: Sendable {
     func validate(_ arguments: [Value?], context: Value?, position: Int, functionName: String) throws(JSONataError) -> [Value?] {
         var arguments = arguments
         let symbols = arguments.map(Self.symbol(of:))
-        var assignment = match(symbols, 0, 0)
-        if assignment == nil, let first = parameters.first, first.usesContext, arguments.count < parameters.count {
-            // A missing first argument is taken from the context.
-            let context = Evaluation.unwrapped(context)
-            let withContext = [Self.symbol(of: context)] + symbols
-            if let matched = match(withContext, 0, 0) {
-                arguments.insert(context, at: 0)
-                assignment = matched
-            } else if firstMismatch(withContext) == 0 {
-                throw JSONataError(.contextMismatch, position: position, token: "1",
-                                   detail: "Context value is not a compatible type with argument 1 of function \(functionName)")
-            }
-        }
-        guard let assignment else {
+        // A `-` parameter may be left out: the context takes its place.
+        guard var assignment = match(symbols, 0, 0) else {
             let bad = firstMismatch(symbols)
             throw JSONataError(.argumentMismatch, position: position, token: String(bad + 1),
                                detail: "Argument \(bad + 1) of function \(functionName) does not match function signature")
+        }
+        if let first = parameters.first, first.usesContext, assignment.first == 0 {
+            let context = Evaluation.unwrapped(context)
+            guard Self.accepts(first.types, Self.symbol(of: context)) else {
+                throw JSONataError(.contextMismatch, position: position, token: "1",
+                                   detail: "Context value is not a compatible type with argument 1 of function \(functionName)")
+            }
+            arguments.insert(context, at: 0)
+            assignment[0] = 1
         }
         var result: [Value?] = []
         var parameterOfArgument: [Int] = []
@@ -188,7 +185,7 @@ struct Signature: Sendable {
             return nil
         }
         if fits(symbolIndex), let rest = match(symbols, parameterIndex + 1, symbolIndex + 1) { return [1] + rest }
-        if parameter.optional, let rest = match(symbols, parameterIndex + 1, symbolIndex) {
+        if parameter.optional || (parameter.usesContext && parameterIndex == 0), let rest = match(symbols, parameterIndex + 1, symbolIndex) {
             return [0] + rest
         }
         return nil

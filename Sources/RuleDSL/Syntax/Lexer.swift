@@ -82,6 +82,10 @@ struct Lexer {
             position += 2
             return Token(kind: .symbol(String([current, following])), position: start)
         }
+        if current == "!" || current == "~" {
+            // Only `!=` and `~>` exist.
+            throw JSONataError(.unknownOperator, position: start, token: String(current))
+        }
         if Self.operatorCharacters.contains(current) {
             position += 1
             return Token(kind: .symbol(String(current)), position: start)

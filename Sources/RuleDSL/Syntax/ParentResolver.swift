@@ -27,7 +27,7 @@ enum ParentResolver {
     /// Whether a step navigates into its input, so that its output has a parent.
     private static func navigates(_ step: Node) -> Bool {
         switch step.kind {
-        case .name, .wildcard, .descendants, .parent, .sort: return true
+        case .name, .wildcard, .descendants, .parent, .sort, .block: return true
         default: return false
         }
     }
@@ -126,6 +126,11 @@ enum ParentResolver {
         }
         if case .path = node.kind {
             try walk(node, context: context, resolution)
+            return
+        }
+        if case .call(let callee, let arguments) = node.kind, case .parent = callee.kind {
+            // `%(...)` calls the parent, which is no function: an error when evaluated (T1006).
+            for argument in arguments.compactMap({ $0 }) { try walk(argument, context: context, resolution) }
             return
         }
         var failure: JSONataError? = nil

@@ -6,8 +6,8 @@ import XCTest
 /// rate that only ever goes up (the note of each change lists the failures).
 final class JSONataSuiteTests: XCTestCase {
     /// Pass rates reached so far; a change that lowers one fails here.
-    private let languageFloor = 0.97
-    private let functionFloor = 0.55
+    private let languageFloor = 0.985
+    private let functionFloor = 0.60
 
     func testConformanceSuite() throws {
         let folder = try SharedFolder.folder("jsonata-suite")
