@@ -1,0 +1,119 @@
+import Foundation
+import RuleDSL
+import XCTest
+
+final class RuleExpressionTests: XCTestCase {
+    private func evaluate(_ source: String, _ json: String, bindings: [String: Value] = [:]) throws -> String {
+        let document = try JSONDocument(text: json)
+        guard let result = try RuleExpression(source).evaluate(document: document, bindings: bindings) else { return "undefined" }
+        var writer = JSONWriter()
+        try result.write(to: &writer)
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    func testCarriedOverValuesKeepTheirBytes() throws {
+        let input = #"{"messages":[{"role":"user","content":"caf\u00e9"}],"seed":12345678901234567890,"t":0.10}"#
+        XCTAssertEqual(try evaluate(#"{"model": $model, "messages": messages, "options": {"seed": seed, "temperature": t}}"#,
+                                    input, bindings: ["model": .string("qwen3")]),
+                       #"{"model":"qwen3","messages":[{"role":"user","content":"caf\u00e9"}],"options":{"seed":12345678901234567890,"temperature":0.10}}"#)
+    }
+
+    func testNullIsAValueAndMissingVariablesOmitKeys() throws {
+        XCTAssertEqual(try evaluate(#"{"k": x, "m": $model, "e": $exists(x)}"#, #"{"x": null}"#), #"{"k":null,"e":true}"#)
+    }
+
+    func testComputedNumbersAreWrittenShortest() throws {
+        XCTAssertEqual(try evaluate("[a + b, a * 3, 1e21, 2/3]", #"{"a": 0.1, "b": 0.2}"#),
+                       "[0.30000000000000004,0.30000000000000004,1e+21,0.6666666666666666]")
+    }
+
+    func testSyntaxErrorsCarryCodeAndPosition() {
+        let cases: [(String, String, Int)] = [
+            ("{\"a\": }", "S0211", 6), ("foo(", "S0207", 4), ("\"abc", "S0101", 0), ("1 +", "S0207", 3),
+            ("$x := ", "S0207", 6), ("a.5", "S0213", 2), ("/* x", "S0106", 0),
+        ]
+        for (source, code, position) in cases {
+            XCTAssertThrowsError(try RuleExpression(source), source) { error in
+                let error = error as! JSONataError
+                XCTAssertEqual(error.code, code, "\(source): \(error)")
+                XCTAssertEqual(error.position, position, "\(source): \(error)")
+            }
+        }
+    }
+
+    func testDynamicErrorsCarryCodeAndPosition() throws {
+        XCTAssertThrowsError(try RuleExpression(#"1 + "a""#).evaluate(nil)) { error in
+            XCTAssertEqual((error as! JSONataError).code, "T2002")
+            XCTAssertEqual((error as! JSONataError).position, 2)
+        }
+        XCTAssertThrowsError(try RuleExpression("$undefinedFunction(1)").evaluate(nil)) { error in
+            XCTAssertEqual((error as! JSONataError).code, "T1006")
+        }
+    }
+
+    func testLimitsStopRunawayEvaluation() throws {
+        let endless = try RuleExpression("($f := function($n) { $n + $f($n + 1) }; $f(0))")
+        XCTAssertThrowsError(try endless.evaluate(nil, limits: EvaluationLimits(maximumDepth: 200))) { error in
+            XCTAssertEqual((error as! JSONataError).code, "U1001")
+        }
+        let loop = try RuleExpression("($f := function($n) { $f($n + 1) }; $f(0))")
+        XCTAssertThrowsError(try loop.evaluate(nil, limits: EvaluationLimits(timeLimitMilliseconds: 50))) { error in
+            XCTAssertEqual((error as! JSONataError).code, "U1001")
+        }
+    }
+
+    func testDeepRecursionOnASmallStackFailsCleanly() {
+        let expression = try! RuleExpression("($f := function($n) { $n = 0 ? 0 : 1 + $f($n - 1) }; $f(100000))")
+        let finished = expectation(description: "evaluated")
+        let outcome = ResultCell()
+        let thread = Thread {
+            do {
+                _ = try expression.evaluate(nil, limits: EvaluationLimits(maximumDepth: 1_000_000))
+                outcome.set("no error")
+            } catch {
+                outcome.set((error as? JSONataError)?.code ?? "\(error)")
+            }
+            finished.fulfill()
+        }
+        thread.stackSize = 512 * 1024
+        thread.start()
+        wait(for: [finished], timeout: 60)
+        XCTAssertEqual(outcome.value, "U1001")
+    }
+
+    func testOneCompiledExpressionServesManyThreads() throws {
+        let expression = try RuleExpression(#"{"model": $model, "n": $count(items), "first": items[0].name}"#)
+        let document = try JSONDocument(text: #"{"items": [{"name": "a"}, {"name": "b"}]}"#)
+        let failures = ManagedAtomicCounter()
+        DispatchQueue.concurrentPerform(iterations: 8) { thread in
+            for iteration in 0..<200 {
+                let model = "m\(thread)-\(iteration)"
+                do {
+                    let result = try expression.evaluate(document: document, bindings: ["model": .string(model)])
+                    if result?.jsonValue != .object(JSONObject([("model", .string(model)), ("n", .number(JSONNumber(Int64(2)))), ("first", .string("a"))])) {
+                        failures.increment()
+                    }
+                } catch {
+                    failures.increment()
+                }
+            }
+        }
+        XCTAssertEqual(failures.value, 0)
+    }
+}
+
+/// A string handed from one thread to another in a test.
+final class ResultCell: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored = ""
+    func set(_ text: String) { lock.lock(); stored = text; lock.unlock() }
+    var value: String { lock.lock(); defer { lock.unlock() }; return stored }
+}
+
+/// A counter shared by threads in a test.
+final class ManagedAtomicCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() { lock.lock(); count += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+}
