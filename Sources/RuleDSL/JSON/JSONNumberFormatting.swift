@@ -38,6 +38,16 @@ public enum JSONNumberFormatting {
         return String(decoding: output, as: UTF8.self)
     }
 
+    /// The decimal digits of a non-negative integral `value`, without exponent.
+    public static func integerDigits(_ value: Double) -> String {
+        if value < 9.2e18 { return String(Int64(value)) }
+        var digits: [UInt8] = []
+        var pointPosition = 0
+        shortestDigits(value, digits: &digits, pointPosition: &pointPosition)
+        digits.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(0, pointPosition - digits.count)))
+        return String(decoding: digits, as: UTF8.self)
+    }
+
     /// Appends the decimal digits of `value`.
     public static func appendInteger(_ value: Int64, to output: inout [UInt8]) {
         if value < 0 { output.append(UInt8(ascii: "-")) }

@@ -49,6 +49,14 @@ extension FunctionLibrary {
         NativeFunction("random", "<:n>") { _, _ throws(JSONataError) in
             .number(Double.random(in: 0..<1))
         },
+        NativeFunction("formatInteger", "<n-s:s>") { call, arguments throws(JSONataError) in
+            guard let value = arguments[argument: 0].number, let picture = arguments[argument: 1].string else { return nil }
+            return .string(try IntegerPicture(picture, position: call.position).format(value))
+        },
+        NativeFunction("parseInteger", "<s-s:n>") { call, arguments throws(JSONataError) in
+            guard let text = arguments[argument: 0].string, let picture = arguments[argument: 1].string else { return nil }
+            return try IntegerPicture(picture, position: call.position).parse(text).map { .number($0) }
+        },
         NativeFunction("formatBase", "<n-n?:s>") { call, arguments throws(JSONataError) in
             guard let value = arguments[argument: 0].number else { return nil }
             let radix = Int(arguments[argument: 1].number ?? 10)
