@@ -57,6 +57,11 @@ extension FunctionLibrary {
             guard let text = arguments[argument: 0].string, let picture = arguments[argument: 1].string else { return nil }
             return try IntegerPicture(picture, position: call.position).parse(text).map { .number($0) }
         },
+        NativeFunction("formatNumber", "<n-so?:s>") { call, arguments throws(JSONataError) in
+            guard let value = arguments[argument: 0].number, let picture = arguments[argument: 1].string else { return nil }
+            let options = arguments[argument: 2]?.objectMembers ?? []
+            return .string(try NumberPicture(picture, options: options, position: call.position).format(value))
+        },
         NativeFunction("formatBase", "<n-n?:s>") { call, arguments throws(JSONataError) in
             guard let value = arguments[argument: 0].number else { return nil }
             let radix = Int(arguments[argument: 1].number ?? 10)
@@ -103,7 +108,7 @@ extension FunctionLibrary {
     }
 
     /// `value` x 10^places, done on the decimal text to avoid binary error.
-    private static func shiftDecimal(_ value: Double, by places: Int) -> Double {
+    static func shiftDecimal(_ value: Double, by places: Int) -> Double {
         guard places != 0 else { return value }
         var text = "\(value)"
         var exponent = places
