@@ -29,7 +29,7 @@ extension FunctionLibrary {
         NativeFunction("fromMillis", "<n-s?s?:s>") { call, arguments throws(JSONataError) in
             guard let millis = arguments[argument: 0].number else { return nil }
             if arguments[argument: 1] != nil || arguments[argument: 2] != nil {
-                let picture = arguments[argument: 1].string ?? "[Y0001]-[M01]-[D01]T[H01]:[m01]:[s01].[f001]Z"
+                let picture = arguments[argument: 1].string ?? "[Y0001]-[M01]-[D01]T[H01]:[m01]:[s01].[f001][Z01:01t]"
                 return .string(try DateTimePicture.format(millis, picture: picture, timezone: arguments[argument: 2].string, position: call.position))
             }
             return .string(ISODateTime.format(millis))
@@ -112,7 +112,7 @@ enum ISODateTime {
                 day = value
             }
         }
-        if accept(UInt8(ascii: "T")) || accept(UInt8(ascii: " ")) {
+        if accept(UInt8(ascii: "T")) {
             guard let h = number(2), accept(UInt8(ascii: ":")), let m = number(2), h < 24, m < 60 else { return nil }
             hour = h
             minute = m
@@ -128,7 +128,7 @@ enum ISODateTime {
                         index += 1
                     }
                     guard digits > 0 else { return nil }
-                    for _ in digits..<3 where digits < 3 { fraction *= 10 }
+                    for _ in min(digits, 3)..<3 { fraction *= 10 }
                     millis = fraction
                 }
             }
