@@ -1,0 +1,100 @@
+import RuleDSL
+
+/// One conversion of a service: its steps, and for streams the payloads
+/// sent before the first and after the last chunk.
+public struct Pipeline: Sendable {
+    public let steps: [PipelineStep]
+    public let prologue: [String]
+    public let epilogue: [String]
+
+    public init(steps: [PipelineStep] = [], prologue: [String] = [], epilogue: [String] = []) {
+        self.steps = steps
+        self.prologue = prologue
+        self.epilogue = epilogue
+    }
+
+    /// The identity: no steps.
+    public static let identity = Pipeline()
+
+    /// Whether the pipeline changes nothing.
+    public var isIdentity: Bool { steps.isEmpty }
+
+    /// Runs every step in order on `content`.
+    /// - Throws: ``ConversionError`` naming `rule`, `conversion` and the step.
+    public func run(_ content: HTTPContent, variables: [String: Value], rule: String, conversion: String,
+                    limits: EvaluationLimits = EvaluationLimits()) throws(ConversionError) -> StepOutcome {
+        var current = content
+        for (index, step) in steps.enumerated() {
+            switch step {
+            case .expression(let expressionStep):
+                do throws(StepFailure) {
+                    current = try expressionStep.run(current, variables: variables, limits: limits)
+                } catch {
+                    throw ConversionError(rule: rule, conversion: conversion, step: index + 1, reason: error.reason)
+                }
+            case .header(let edit):
+                current.headers = edit.apply(to: current.headers)
+            case .dropIf(let rule):
+                if rule.matches(current.body) { return .dropped }
+            }
+        }
+        return .content(current)
+    }
+}
+
+/// The six conversions of one service of a flavor.
+public struct ServiceRules: Sendable {
+    public let flavor: String
+    public let service: String
+    private let pipelines: [ConversionKind: Pipeline]
+
+    public init(flavor: String, service: String, pipelines: [ConversionKind: Pipeline]) {
+        self.flavor = flavor
+        self.service = service
+        self.pipelines = pipelines
+    }
+
+    /// The rule's name, `flavor:service`.
+    public var name: String { "\(flavor):\(service)" }
+
+    /// The pipeline of `kind`; the identity when the template does not define it.
+    public func pipeline(_ kind: ConversionKind) -> Pipeline {
+        pipelines[kind] ?? .identity
+    }
+
+    /// The conversions the template defines (non-empty, or with a prologue or epilogue).
+    public var definedConversions: [ConversionKind] {
+        ConversionKind.allCases.filter { kind in
+            guard let pipeline = pipelines[kind] else { return false }
+            return !pipeline.steps.isEmpty || !pipeline.prologue.isEmpty || !pipeline.epilogue.isEmpty
+        }
+    }
+
+    /// Runs one conversion.
+    /// - Throws: ``ConversionError``.
+    public func convert(_ kind: ConversionKind, _ content: HTTPContent, variables: [String: Value],
+                        limits: EvaluationLimits = EvaluationLimits()) throws(ConversionError) -> StepOutcome {
+        try pipeline(kind).run(content, variables: variables, rule: name, conversion: kind.rawValue, limits: limits)
+    }
+}
+
+/// All services of one flavor.
+public struct FlavorRules: Sendable {
+    public let name: String
+    public let services: [String: ServiceRules]
+
+    public init(name: String, services: [String: ServiceRules]) {
+        self.name = name
+        self.services = services
+    }
+
+    /// The rules of `service`.
+    /// - Throws: ``ConversionError`` with ``ConversionError/Reason/missingService(flavor:service:)``.
+    public func service(_ service: String) throws(ConversionError) -> ServiceRules {
+        guard let rules = services[service] else {
+            throw ConversionError(rule: "\(name):\(service)", conversion: "", step: nil,
+                                  reason: .missingService(flavor: name, service: service))
+        }
+        return rules
+    }
+}

@@ -1,0 +1,95 @@
+/// Incremental Server-Sent Events decoder (the HTML event-stream rules):
+/// lines end in `\n`, `\r\n` or `\r`; `data:` values (one leading space
+/// removed) are joined with `\n`; `event:`, `id:`, `retry:` and comment lines
+/// are not payload; a blank line ends an event; an event without data is
+/// not a payload; an event still open at end of input is discarded, as the
+/// rules say.
+public struct SSEDecoder: StreamDecoder {
+    private var line: [UInt8] = []
+    private var data: [UInt8] = []
+    private var hasData = false
+    /// A `\r` ended the last line: a `\n` right after it belongs to it.
+    private var afterCarriageReturn = false
+
+    public init() {}
+
+    public mutating func feed(_ bytes: [UInt8]) -> [[UInt8]] {
+        var payloads: [[UInt8]] = []
+        for byte in bytes {
+            if afterCarriageReturn {
+                afterCarriageReturn = false
+                if byte == UInt8(ascii: "\n") { continue }
+            }
+            switch byte {
+            case UInt8(ascii: "\n"):
+                endLine(into: &payloads)
+            case UInt8(ascii: "\r"):
+                endLine(into: &payloads)
+                afterCarriageReturn = true
+            default:
+                line.append(byte)
+            }
+        }
+        return payloads
+    }
+
+    public mutating func finish() -> [[UInt8]] {
+        line.removeAll()
+        data.removeAll()
+        hasData = false
+        return []
+    }
+
+    private mutating func endLine(into payloads: inout [[UInt8]]) {
+        defer { line.removeAll(keepingCapacity: true) }
+        if line.isEmpty {
+            if hasData { payloads.append(data) }
+            data.removeAll(keepingCapacity: true)
+            hasData = false
+            return
+        }
+        if line.first == UInt8(ascii: ":") { return }
+        let colon = line.firstIndex(of: UInt8(ascii: ":")) ?? line.count
+        guard line[..<colon].elementsEqual("data".utf8) else { return }
+        var valueStart = min(colon + 1, line.count)
+        if valueStart < line.count, line[valueStart] == UInt8(ascii: " ") { valueStart += 1 }
+        if hasData { data.append(UInt8(ascii: "\n")) }
+        data.append(contentsOf: line[valueStart...])
+        hasData = true
+    }
+}
+
+/// Incremental NDJSON decoder: one payload per line; a trailing `\r` is not
+/// part of it; blank lines are skipped; a last line without a newline is a
+/// payload at end of input.
+public struct NDJSONDecoder: StreamDecoder {
+    private var line: [UInt8] = []
+
+    public init() {}
+
+    public mutating func feed(_ bytes: [UInt8]) -> [[UInt8]] {
+        var payloads: [[UInt8]] = []
+        for byte in bytes {
+            if byte == UInt8(ascii: "\n") {
+                emit(into: &payloads)
+            } else {
+                line.append(byte)
+            }
+        }
+        return payloads
+    }
+
+    public mutating func finish() -> [[UInt8]] {
+        var payloads: [[UInt8]] = []
+        emit(into: &payloads)
+        return payloads
+    }
+
+    private mutating func emit(into payloads: inout [[UInt8]]) {
+        defer { line.removeAll(keepingCapacity: true) }
+        var payload = line[...]
+        if payload.last == UInt8(ascii: "\r") { payload = payload.dropLast() }
+        if payload.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }) { return }
+        payloads.append(Array(payload))
+    }
+}

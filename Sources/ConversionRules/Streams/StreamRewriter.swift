@@ -1,0 +1,170 @@
+import RuleDSL
+
+/// What a stream rewriter produced from one read: bytes to write and, for
+/// inspection, the payloads those bytes frame (prologue and epilogue included).
+public struct StreamOutput: Sendable, Equatable {
+    public var bytes: [UInt8] = []
+    public var payloads: [[UInt8]] = []
+
+    public init(bytes: [UInt8] = [], payloads: [[UInt8]] = []) {
+        self.bytes = bytes
+        self.payloads = payloads
+    }
+
+    mutating func append(_ other: StreamOutput) {
+        bytes.append(contentsOf: other.bytes)
+        payloads.append(contentsOf: other.payloads)
+    }
+}
+
+/// Rewrites a streamed response incrementally: it is fed the bytes as they
+/// arrive and returns the bytes to send, converting each payload with one set
+/// of variables for the whole stream (DECISIONS S1-S8).
+///
+/// - Input framing comes from the input Content-Type (SSE, otherwise NDJSON).
+/// - Blank and dropped payloads are skipped; the stream goes on.
+/// - Output framing: the Content-Type of the first converted payload's
+///   headers when it names SSE or NDJSON, otherwise the input's framing.
+/// - Prologue entries go before the first output payload, epilogue entries
+///   after the last, framed like payloads; an entry starting with `data:` is
+///   taken as already framed (its text after `data:` is the payload).
+/// - A payload that fails ends the stream with an error naming its index;
+///   what was returned before stays whole frames.
+///
+/// The output does not depend on how the input is split into reads. A
+/// rewriter belongs to one stream and one thread at a time.
+public struct StreamRewriter {
+    /// Converts one payload (as content with the stream's headers).
+    public typealias PayloadConverter = (HTTPContent) throws(ConversionError) -> StepOutcome
+
+    private var decoder: any StreamDecoder
+    private let inputHeaders: HTTPHeaders
+    private let inputFraming: StreamFraming
+    private let convert: PayloadConverter
+    private let prologue: [[UInt8]]
+    private let epilogue: [[UInt8]]
+    private let passThrough: Bool
+    private var pendingPrologue: Bool
+    private var payloadIndex = 0
+    private var failure: ConversionError?
+    private var finished = false
+
+    /// The headers of the first converted payload (the response head), or the
+    /// input headers until one is converted.
+    public private(set) var outputHeaders: HTTPHeaders
+    /// The framing of the output, decided by the first converted payload.
+    public private(set) var outputFraming: StreamFraming?
+
+    /// A rewriter that converts each payload with `convert`.
+    public init(inputHeaders: HTTPHeaders, prologue: [String] = [], epilogue: [String] = [],
+                passThrough: Bool = false, convert: @escaping PayloadConverter) {
+        self.inputHeaders = inputHeaders
+        self.inputFraming = StreamFraming(contentType: inputHeaders["Content-Type"]) ?? .ndjson
+        self.decoder = inputFraming == .serverSentEvents ? SSEDecoder() : NDJSONDecoder()
+        self.convert = convert
+        self.prologue = prologue.map(Self.entryPayload)
+        self.epilogue = epilogue.map(Self.entryPayload)
+        self.passThrough = passThrough
+        self.pendingPrologue = !prologue.isEmpty
+        self.outputHeaders = inputHeaders
+    }
+
+    /// A rewriter for one stream conversion of a service; its prologue and
+    /// epilogue come from that conversion's own definition.
+    public init(rules: ServiceRules, conversion: ConversionKind, inputHeaders: HTTPHeaders,
+                variables: [String: Value], limits: EvaluationLimits = EvaluationLimits()) {
+        let pipeline = rules.pipeline(conversion)
+        self.init(inputHeaders: inputHeaders, prologue: pipeline.prologue, epilogue: pipeline.epilogue) { content throws(ConversionError) in
+            try rules.convert(conversion, content, variables: variables, limits: limits)
+        }
+    }
+
+    /// A rewriter for a two-hop stream conversion (base `stream_response`);
+    /// prologue and epilogue come from the target (client) flavor's
+    /// `stream_response_from_aog`. Between a flavor and itself the bytes pass unchanged.
+    public init(converter: TwoHopConverter, inputHeaders: HTTPHeaders, variables: [String: Value],
+                limits: EvaluationLimits = EvaluationLimits()) {
+        let pipeline = converter.targetPipeline ?? .identity
+        self.init(inputHeaders: inputHeaders, prologue: pipeline.prologue, epilogue: pipeline.epilogue,
+                  passThrough: converter.isPassThrough) { content throws(ConversionError) in
+            try converter.convert(content, variables: variables, limits: limits)
+        }
+    }
+
+    /// A prologue or epilogue entry as a payload: `data: X` is the pre-framed X.
+    private static func entryPayload(_ entry: String) -> [UInt8] {
+        var bytes = Array(entry.utf8)
+        guard bytes.starts(with: "data:".utf8) else { return bytes }
+        bytes.removeFirst(5)
+        if bytes.first == UInt8(ascii: " ") { bytes.removeFirst() }
+        while let last = bytes.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: "\r") { bytes.removeLast() }
+        return bytes
+    }
+
+    /// Converts the payloads that `bytes` completes.
+    /// - Throws: ``ConversionError`` (reason ``ConversionError/Reason/streamChunk(index:_:)``)
+    ///   when a payload fails; the rewriter then stays failed.
+    public mutating func feed(_ bytes: [UInt8]) throws(ConversionError) -> StreamOutput {
+        if let failure { throw failure }
+        if passThrough {
+            let payloads = decoder.feed(bytes)
+            return StreamOutput(bytes: bytes, payloads: payloads)
+        }
+        var output = StreamOutput()
+        for payload in decoder.feed(bytes) {
+            try process(payload, into: &output)
+        }
+        return output
+    }
+
+    /// Ends the stream: converts what is pending and writes the epilogue
+    /// (and the prologue, if no payload came through).
+    /// - Throws: ``ConversionError`` as ``feed(_:)``.
+    public mutating func finish() throws(ConversionError) -> StreamOutput {
+        if let failure { throw failure }
+        guard !finished else { return StreamOutput() }
+        finished = true
+        if passThrough { return StreamOutput(payloads: decoder.finish()) }
+        var output = StreamOutput()
+        for payload in decoder.finish() {
+            try process(payload, into: &output)
+        }
+        let framing = outputFraming ?? inputFraming
+        if pendingPrologue { writePrologue(framing, into: &output) }
+        for entry in epilogue { write(entry, framing, into: &output) }
+        return output
+    }
+
+    private mutating func process(_ payload: [UInt8], into output: inout StreamOutput) throws(ConversionError) {
+        if payload.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) { return }
+        let index = payloadIndex
+        payloadIndex += 1
+        let outcome: StepOutcome
+        do throws(ConversionError) {
+            outcome = try convert(HTTPContent(headers: inputHeaders, body: payload))
+        } catch {
+            let wrapped = ConversionError(rule: error.rule, conversion: error.conversion, step: error.step,
+                                          reason: .streamChunk(index: index, error))
+            failure = wrapped
+            throw wrapped
+        }
+        guard case .content(let converted) = outcome else { return }
+        if outputFraming == nil {
+            outputFraming = StreamFraming(contentType: converted.headers["Content-Type"]) ?? inputFraming
+            outputHeaders = converted.headers
+        }
+        let framing = outputFraming!
+        if pendingPrologue { writePrologue(framing, into: &output) }
+        write(converted.body, framing, into: &output)
+    }
+
+    private mutating func writePrologue(_ framing: StreamFraming, into output: inout StreamOutput) {
+        pendingPrologue = false
+        for entry in prologue { write(entry, framing, into: &output) }
+    }
+
+    private func write(_ payload: [UInt8], _ framing: StreamFraming, into output: inout StreamOutput) {
+        framing.frame(payload, into: &output.bytes)
+        output.payloads.append(payload)
+    }
+}

@@ -1,0 +1,51 @@
+import RuleDSL
+
+/// Converts content between two flavors through the AOG schema (FORMAT.md
+/// §7, DECISIONS T1-T3): the source flavor's `*_to_aog`, then the target
+/// flavor's `*_from_aog`; a hop whose flavor is `aog` is skipped, and nothing
+/// is converted between a flavor and itself.
+public struct TwoHopConverter: Sendable {
+    /// The name of the pivot flavor.
+    public static let aogFlavor = "aog"
+
+    public let base: ConversionKind.Base
+    public let service: String
+    /// The source flavor's rules, nil when its hop is skipped.
+    let sourceRules: ServiceRules?
+    /// The target flavor's rules, nil when its hop is skipped.
+    let targetRules: ServiceRules?
+    /// Whether source and target are the same flavor (nothing converts).
+    public let isPassThrough: Bool
+
+    /// Prepares the conversion of `base` content of `service` from `source` to `target`.
+    /// For requests the source is the client's flavor; for responses and
+    /// streams it is the provider's.
+    /// - Throws: ``ConversionError`` when a flavor whose hop runs has no such service.
+    public init(base: ConversionKind.Base, service: String, from source: FlavorRules, to target: FlavorRules) throws(ConversionError) {
+        self.base = base
+        self.service = service
+        isPassThrough = source.name == target.name
+        sourceRules = isPassThrough || source.name == Self.aogFlavor ? nil : try source.service(service)
+        targetRules = isPassThrough || target.name == Self.aogFlavor ? nil : try target.service(service)
+    }
+
+    /// The target flavor's `*_from_aog` pipeline (its prologue and epilogue frame streams).
+    public var targetPipeline: Pipeline? { targetRules?.pipeline(base.fromAOG) }
+
+    /// Converts `content`; the caller's content is never changed.
+    /// - Throws: ``ConversionError`` from either hop.
+    public func convert(_ content: HTTPContent, variables: [String: Value],
+                        limits: EvaluationLimits = EvaluationLimits()) throws(ConversionError) -> StepOutcome {
+        if isPassThrough || content.isBinary { return .content(content) }
+        var current = content
+        for (rules, kind) in [(sourceRules, base.toAOG), (targetRules, base.fromAOG)] {
+            guard let rules else { continue }
+            switch try rules.convert(kind, current, variables: variables, limits: limits) {
+            case .dropped: return .dropped
+            case .content(let converted): current = converted
+            }
+        }
+        if current.body != content.body { current.headers.remove("Content-Length") }
+        return .content(current)
+    }
+}

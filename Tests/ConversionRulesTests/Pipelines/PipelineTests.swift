@@ -1,0 +1,69 @@
+import ConversionRules
+import RuleDSL
+import XCTest
+
+final class PipelineTests: XCTestCase {
+    private let headers = HTTPHeaders([("Content-Type", "text/plain"), ("X-A", "1"), ("Content-Length", "9")])
+
+    func testHeaderEditsApplyInOrder() {
+        let edit = HeaderEdit(clearAll: false, delete: ["x-a"], set: [("Content-Type", "application/json")],
+                              add: [("X-A", "2"), ("content-type", "text/plain")])
+        let result = edit.apply(to: headers)
+        XCTAssertEqual(result.values(of: "Content-Type"), ["application/json", "text/plain"])
+        XCTAssertEqual(result.values(of: "X-A"), ["2"])
+        XCTAssertEqual(HeaderEdit(clearAll: true, add: [("A", "b")]).apply(to: headers), HTTPHeaders([("A", "b")]))
+    }
+
+    func testDropRules() throws {
+        XCTAssertTrue(try DropRule(pattern: "[DONE]", isRegex: false, trim: true).matches(Array(" [DONE]\n".utf8)))
+        XCTAssertFalse(try DropRule(pattern: "[DONE]", isRegex: false, trim: false).matches(Array(" [DONE]\n".utf8)))
+        XCTAssertTrue(try DropRule(pattern: "DONE\\]$", isRegex: true, trim: true).matches(Array("data: [DONE]".utf8)))
+        XCTAssertThrowsError(try DropRule(pattern: "(", isRegex: true, trim: false))
+    }
+
+    func testExpressionStepConvertsBodyAndKeepsHeaders() throws {
+        let rules = TestRules.upper.services["chat"]!
+        let outcome = try rules.convert(.requestFromAOG, HTTPContent(headers: headers, text: #"{"content":"hi"}"#),
+                                        variables: ["model": .string("m1")])
+        XCTAssertEqual(outcome.bodyText, #"{"model":"m1","text":"hi"}"#)
+        XCTAssertEqual(outcome.content?.headers["content-type"], "application/json")
+        XCTAssertEqual(outcome.content?.headers["X-A"], "1")
+    }
+
+    func testMissingVariableOmitsTheKey() throws {
+        let rules = TestRules.upper.services["chat"]!
+        let outcome = try rules.convert(.requestFromAOG, HTTPContent(text: #"{"content":"hi"}"#), variables: [:])
+        XCTAssertEqual(outcome.bodyText, #"{"text":"hi"}"#)
+    }
+
+    func testDropIsAnOutcomeNotAnError() throws {
+        let rules = TestRules.upper.services["chat"]!
+        guard case .dropped = try rules.convert(.streamResponseToAOG, HTTPContent(text: "[DONE]"), variables: [:]) else {
+            return XCTFail("expected a drop")
+        }
+    }
+
+    func testBodyThatIsNotJSONNamesRuleStepAndPosition() {
+        let rules = TestRules.upper.services["chat"]!
+        XCTAssertThrowsError(try rules.convert(.requestFromAOG, HTTPContent(text: "{\"content\":\n oops}"), variables: [:])) { error in
+            let error = error as! ConversionError
+            XCTAssertEqual(error.step, 1)
+            XCTAssertEqual(error.description, "upper:chat request_from_aog step 1: body is not JSON: expected a value but found 'o' at line 2, column 2")
+        }
+    }
+
+    func testUndefinedResultAndExpressionErrorsNameTheStep() throws {
+        let undefinedRule = TestRules.service("t", "chat", [.responseToAOG: Pipeline(steps: [TestRules.expression("missing")])])
+        XCTAssertThrowsError(try undefinedRule.convert(.responseToAOG, HTTPContent(text: "{}"), variables: [:])) { error in
+            XCTAssertEqual("\(error)", "t:chat response_to_aog step 1: the expression produced no value (undefined)")
+        }
+        let origin = ExpressionOrigin(file: "t.yaml", lineStarts: [.init(characterOffset: 0, line: 10, column: 9),
+                                                                   .init(characterOffset: 4, line: 11, column: 9)])
+        let failing = TestRules.service("t", "chat", [.responseToAOG: Pipeline(steps: [
+            .expression(ExpressionStep(expression: try RuleExpression("{\n  \"a\": 1 + \"x\"}"), origin: origin)),
+        ])])
+        XCTAssertThrowsError(try failing.convert(.responseToAOG, HTTPContent(text: "{}"), variables: [:])) { error in
+            XCTAssertEqual("\(error)", "t:chat response_to_aog step 1: T2002 The right side of the + operator must evaluate to a number at t.yaml:11:16")
+        }
+    }
+}

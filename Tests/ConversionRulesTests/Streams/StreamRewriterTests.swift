@@ -1,0 +1,114 @@
+import ConversionRules
+import Foundation
+import RuleDSL
+import XCTest
+
+final class StreamRewriterTests: XCTestCase {
+    private let sseHeaders = HTTPHeaders([("Content-Type", "text/event-stream")])
+
+    private func rewrite(_ input: String, splits: [Int] = [], make: () -> StreamRewriter) throws -> StreamOutput {
+        var rewriter = make()
+        var output = StreamOutput()
+        let bytes = Array(input.utf8)
+        var start = 0
+        for split in splits + [bytes.count] where split >= start {
+            let part = try rewriter.feed(Array(bytes[start..<split]))
+            output.bytes += part.bytes
+            output.payloads += part.payloads
+            start = split
+        }
+        let last = try rewriter.finish()
+        output.bytes += last.bytes
+        output.payloads += last.payloads
+        return output
+    }
+
+    private func text(_ payloads: [[UInt8]]) -> [String] { payloads.map { String(decoding: $0, as: UTF8.self) } }
+
+    func testSSEDecoderJoinsDataLinesAndSkipsOtherFields() {
+        var decoder = SSEDecoder()
+        let payloads = decoder.feed(Array(": ping\r\nevent: x\nid: 1\ndata: {\"a\":\ndata:1}\n\ndata: b\r\rretry: 5\ndata\n\nevent: only\n\ndata: open".utf8))
+        XCTAssertEqual(text(payloads), ["{\"a\":\n1}", "b", ""])
+        XCTAssertEqual(decoder.finish(), [], "an event still open at end of input is discarded")
+    }
+
+    func testNDJSONDecoder() {
+        var decoder = NDJSONDecoder()
+        XCTAssertEqual(text(decoder.feed(Array("{\"a\":1}\r\n\n  \n{\"b\":2}".utf8))), ["{\"a\":1}"])
+        XCTAssertEqual(text(decoder.finish()), ["{\"b\":2}"])
+    }
+
+    func testTwoHopStreamWithDropPrologueAndEpilogue() throws {
+        let converter = try TwoHopConverter(base: .streamResponse, service: "chat", from: TestRules.upper, to: TestRules.lower)
+        let input = "data: {\"text\":\"a\"}\n\n\n\ndata: {\"text\":\"b\"}\r\n\r\ndata: [DONE]\n\n"
+        let output = try rewrite(input) {
+            StreamRewriter(converter: converter, inputHeaders: sseHeaders, variables: ["id": .string("s1")])
+        }
+        XCTAssertEqual(text(output.payloads), [#"{"start":true}"#, #"{"msg":"a","id":"s1"}"#, #"{"msg":"b","id":"s1"}"#, "[DONE]"])
+        XCTAssertEqual(String(decoding: output.bytes, as: UTF8.self),
+                       "data: {\"start\":true}\n\ndata: {\"msg\":\"a\",\"id\":\"s1\"}\n\ndata: {\"msg\":\"b\",\"id\":\"s1\"}\n\ndata: [DONE]\n\n")
+    }
+
+    func testOutputFramingFollowsTheFirstConvertedPayload() throws {
+        let rules = TestRules.upper.services["chat"]!
+        var rewriter = StreamRewriter(rules: rules, conversion: .streamResponseFromAOG, inputHeaders: sseHeaders, variables: ["id": .string("x")])
+        var bytes = try rewriter.feed(Array("data: {\"content\":\"a\"}\n\n".utf8)).bytes
+        bytes += try rewriter.finish().bytes
+        XCTAssertEqual(String(decoding: bytes, as: UTF8.self), "{\"text\":\"a\",\"id\":\"x\"}\n[DONE]\n")
+        XCTAssertEqual(rewriter.outputFraming, .ndjson)
+        XCTAssertEqual(rewriter.outputHeaders["Content-Type"], "application/x-ndjson")
+    }
+
+    func testEveryDroppedPayloadStillGetsPrologueAndEpilogue() throws {
+        let converter = try TwoHopConverter(base: .streamResponse, service: "chat", from: TestRules.upper, to: TestRules.lower)
+        let output = try rewrite("data: [DONE]\n\n") {
+            StreamRewriter(converter: converter, inputHeaders: sseHeaders, variables: [:])
+        }
+        XCTAssertEqual(text(output.payloads), [#"{"start":true}"#, "[DONE]"])
+    }
+
+    func testAFailingPayloadEndsTheStreamWithItsIndex() throws {
+        let converter = try TwoHopConverter(base: .streamResponse, service: "chat", from: TestRules.upper, to: TestRules.lower)
+        var rewriter = StreamRewriter(converter: converter, inputHeaders: sseHeaders, variables: [:])
+        let first = try rewriter.feed(Array("data: {\"text\":\"a\"}\n\n".utf8))
+        XCTAssertTrue(String(decoding: first.bytes, as: UTF8.self).hasSuffix("\n\n"))
+        XCTAssertThrowsError(try rewriter.feed(Array("data: {oops\n\n".utf8))) { error in
+            XCTAssertTrue("\(error)".hasPrefix("stream chunk 1: upper:chat stream_response_to_aog step 2: body is not JSON"), "\(error)")
+        }
+        XCTAssertThrowsError(try rewriter.finish())
+    }
+
+    func testSameFlavorPassesBytesUnchanged() throws {
+        let converter = try TwoHopConverter(base: .streamResponse, service: "chat", from: TestRules.upper, to: TestRules.upper)
+        let input = "data: {\"text\":\"a\"}\n\ndata: [DONE]\n\n"
+        let output = try rewrite(input) { StreamRewriter(converter: converter, inputHeaders: sseHeaders, variables: [:]) }
+        XCTAssertEqual(String(decoding: output.bytes, as: UTF8.self), input)
+    }
+
+    /// The output is the same for every split of the input into reads.
+    func testAnySplitOfTheInputGivesTheSameOutput() throws {
+        let converter = try TwoHopConverter(base: .streamResponse, service: "chat", from: TestRules.upper, to: TestRules.lower)
+        let input = ": c\r\ndata: {\"text\":\"é😀\"}\r\n\r\ndata: {\"text\":\ndata:\"b\"}\r\rdata: {\"text\":\"c\"}\n\ndata: [DONE]\n\n"
+        let make = { StreamRewriter(converter: converter, inputHeaders: self.sseHeaders, variables: ["id": .string("i")]) }
+        let whole = try rewrite(input, make: make)
+        XCTAssertEqual(whole.payloads.count, 5)
+        let count = input.utf8.count
+        for split in 0...count {
+            XCTAssertEqual(try rewrite(input, splits: [split], make: make), whole, "split at \(split)")
+        }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            let splits = (0..<Int.random(in: 1...8, using: &generator)).map { _ in Int.random(in: 0...count, using: &generator) }.sorted()
+            XCTAssertEqual(try rewrite(input, splits: splits, make: make), whole, "splits \(splits)")
+        }
+        // Byte by byte, NDJSON too.
+        XCTAssertEqual(try rewrite(input, splits: Array(0...count), make: make), whole)
+        let ndjson = "{\"text\":\"a\"}\r\n\n{\"text\":\"b\"}"
+        let makeNDJSON = { StreamRewriter(converter: converter, inputHeaders: HTTPHeaders([("Content-Type", "application/x-ndjson")]), variables: [:]) }
+        let wholeNDJSON = try rewrite(ndjson, make: makeNDJSON)
+        XCTAssertEqual(wholeNDJSON.payloads.count, 4)
+        for split in 0...ndjson.utf8.count {
+            XCTAssertEqual(try rewrite(ndjson, splits: [split], make: makeNDJSON), wholeNDJSON)
+        }
+    }
+}
