@@ -6,6 +6,7 @@ struct RuleCheck: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rulecheck",
         abstract: "Check, run and measure the conversion rules of a model gateway.",
-        subcommands: [JSONCheckCommand.self, EvalCommand.self, JSONataSuiteCommand.self]
+        subcommands: [FixtureCommand.self, EvalCommand.self, JSONataSuiteCommand.self, JSONCheckCommand.self],
+        defaultSubcommand: FixtureCommand.self
     )
 }

@@ -54,6 +54,8 @@ public struct StreamRewriter {
     public private(set) var outputHeaders: HTTPHeaders
     /// The framing of the output, decided by the first converted payload.
     public private(set) var outputFraming: StreamFraming?
+    /// How many payloads a step dropped so far.
+    public private(set) var droppedPayloads = 0
 
     /// A rewriter that converts each payload with `convert`.
     public init(inputHeaders: HTTPHeaders, prologue: [String] = [], epilogue: [String] = [],
@@ -148,7 +150,10 @@ public struct StreamRewriter {
             failure = wrapped
             throw wrapped
         }
-        guard case .content(let converted) = outcome else { return }
+        guard case .content(let converted) = outcome else {
+            droppedPayloads += 1
+            return
+        }
         if outputFraming == nil {
             outputFraming = StreamFraming(contentType: converted.headers["Content-Type"]) ?? inputFraming
             outputHeaders = converted.headers

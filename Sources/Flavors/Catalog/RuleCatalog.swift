@@ -1,0 +1,166 @@
+import ConversionRules
+import Foundation
+
+/// A rule named by a `config_ref`: one service of one flavor, compiled.
+public struct CompiledRule: Sendable {
+    /// The rule's six pipelines (with prologue and epilogue).
+    public let rules: ServiceRules
+    public let metadata: ServiceMetadata
+    /// The template the rule came from.
+    public let template: FlavorTemplate
+
+    public var flavor: String { rules.flavor }
+    public var service: String { rules.service }
+    public var configRef: String { rules.name }
+}
+
+/// Why a rule or template could not be had from the catalog.
+public enum CatalogError: Error, Sendable, CustomStringConvertible {
+    /// A config_ref that is not `FLAVOR:SERVICE`.
+    case malformedConfigRef(String)
+    case unknownFlavor(String)
+    case unknownService(flavor: String, service: String)
+    /// A template that failed to load, with its diagnostics.
+    case templateFailed(TemplateLoadError)
+    /// A directory or file that cannot be read.
+    case unreadable(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .malformedConfigRef(let text): return "config_ref '\(text)' must be FLAVOR:SERVICE, e.g. ollama:chat"
+        case .unknownFlavor(let flavor): return "no flavor '\(flavor)' (neither built in nor in an added directory)"
+        case .unknownService(let flavor, let service): return "flavor \(flavor) has no service \(service)"
+        case .templateFailed(let error): return error.description
+        case .unreadable(let path, let reason): return "\(path): \(reason)"
+        }
+    }
+}
+
+/// The catalog of compiled rules: the built-in templates, plus directories
+/// of templates a caller adds (a template there replaces the built-in flavor
+/// of the same name). Lookups are by `config_ref` or flavor name.
+///
+/// Thread-safe: lookups see a consistent snapshot, and reloading a directory
+/// swaps the new rules in atomically; a template that fails to reload keeps
+/// its previous version in service.
+public final class RuleCatalog: @unchecked Sendable {
+    private struct Snapshot {
+        var builtins: [String: FlavorTemplate] = [:]
+        /// Added directories in order, with the templates loaded from each.
+        var directories: [(path: String, templates: [String: FlavorTemplate])] = []
+
+        func flavor(_ name: String) -> FlavorTemplate? {
+            for directory in directories.reversed() {
+                if let template = directory.templates[name] { return template }
+            }
+            return builtins[name]
+        }
+    }
+
+    private let lock = NSLock()
+    private var snapshot = Snapshot()
+
+    /// A catalog of the built-in templates.
+    /// - Throws: ``CatalogError/templateFailed(_:)`` if a built-in template does not load (a defect of the library).
+    public init() throws(CatalogError) {
+        for name in BuiltinTemplates.flavorNames {
+            do throws(TemplateLoadError) {
+                snapshot.builtins[name] = try TemplateLoader.load(text: BuiltinTemplates.text(of: name)!,
+                                                                  file: "builtin:\(name).yaml", expectedName: name)
+            } catch {
+                throw .templateFailed(error)
+            }
+        }
+    }
+
+    private func current() -> Snapshot {
+        lock.lock()
+        defer { lock.unlock() }
+        return snapshot
+    }
+
+    /// The flavor names in the catalog, sorted.
+    public var flavorNames: [String] {
+        let state = current()
+        return Set(state.builtins.keys).union(state.directories.flatMap { $0.templates.keys }).sorted()
+    }
+
+    /// The template of `flavor`: from the latest added directory that has it, else built in.
+    public func template(_ flavor: String) -> FlavorTemplate? {
+        current().flavor(flavor)
+    }
+
+    /// The rules of `flavor`.
+    /// - Throws: ``CatalogError/unknownFlavor(_:)``.
+    public func flavor(_ name: String) throws(CatalogError) -> FlavorRules {
+        guard let template = template(name) else { throw .unknownFlavor(name) }
+        return template.rules
+    }
+
+    /// The compiled rule a `config_ref` names.
+    /// - Throws: ``CatalogError`` for a malformed reference, an unknown flavor or service.
+    public func rule(_ configRef: String) throws(CatalogError) -> CompiledRule {
+        let (flavorName, serviceName) = try Self.split(configRef)
+        guard let template = template(flavorName) else { throw .unknownFlavor(flavorName) }
+        return try Self.rule(in: template, service: serviceName)
+    }
+
+    static func rule(in template: FlavorTemplate, service: String) throws(CatalogError) -> CompiledRule {
+        guard let rules = template.rules.services[service] else {
+            throw .unknownService(flavor: template.name, service: service)
+        }
+        return CompiledRule(rules: rules, metadata: template.metadata[service] ?? ServiceMetadata(), template: template)
+    }
+
+    /// Splits `FLAVOR:SERVICE`.
+    static func split(_ configRef: String) throws(CatalogError) -> (String, String) {
+        let parts = configRef.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { throw .malformedConfigRef(configRef) }
+        return (String(parts[0]), String(parts[1]))
+    }
+
+    /// Adds (or reloads) a directory of templates (`*.yaml`, `*.yml`); its
+    /// flavors replace built-in ones of the same name. Every template is
+    /// loaded before any is swapped in; one that fails keeps its previous
+    /// version in service.
+    /// - Returns: the diagnostics of every file (warnings and errors).
+    /// - Throws: ``CatalogError/unreadable(path:reason:)`` when the directory cannot be listed.
+    @discardableResult
+    public func addDirectory(_ path: String) throws(CatalogError) -> [TemplateDiagnostic] {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: path)
+                .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+        } catch {
+            throw .unreadable(path: path, reason: "cannot list the directory")
+        }
+        let previous = current().directories.first { $0.path == path }?.templates ?? [:]
+        var loaded: [String: FlavorTemplate] = [:]
+        var diagnostics: [TemplateDiagnostic] = []
+        for name in names {
+            let file = (path as NSString).appendingPathComponent(name)
+            let flavorName = (name as NSString).deletingPathExtension
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                diagnostics.append(TemplateDiagnostic(file: file, line: 1, column: 1, severity: .error, message: "cannot read the file as UTF-8"))
+                if let old = previous[flavorName] { loaded[flavorName] = old }
+                continue
+            }
+            do throws(TemplateLoadError) {
+                let template = try TemplateLoader.load(text: text, file: file, expectedName: flavorName)
+                loaded[template.name] = template
+                diagnostics += template.warnings
+            } catch {
+                diagnostics += error.diagnostics
+                if let old = previous[flavorName] { loaded[flavorName] = old }
+            }
+        }
+        lock.lock()
+        if let index = snapshot.directories.firstIndex(where: { $0.path == path }) {
+            snapshot.directories[index].templates = loaded
+        } else {
+            snapshot.directories.append((path, loaded))
+        }
+        lock.unlock()
+        return diagnostics
+    }
+}
