@@ -26,22 +26,14 @@ struct FixtureCommand: ParsableCommand {
     @Option(name: .customLong("templates"), help: "A directory of templates to add (repeatable); its flavors replace built-in ones.")
     var templateDirectories: [String] = []
 
+    @Option(name: .customLong("plugin"), help: "A plugin directory to load (repeatable): its plugin.yaml and templates/.")
+    var pluginDirectories: [String] = []
+
     @Flag(help: "Print a machine-readable report with every case's actual output.")
     var json = false
 
     func run() throws {
-        let catalog: RuleCatalog
-        do {
-            catalog = try RuleCatalog()
-            for directory in templateDirectories {
-                let diagnostics = try catalog.addDirectory(directory)
-                for diagnostic in diagnostics where diagnostic.severity == .error { printError(diagnostic.description) }
-                if diagnostics.contains(where: { $0.severity == .error }) { throw ExitCode(2) }
-            }
-        } catch let error as CatalogError {
-            printError("\(error)")
-            throw ExitCode(2)
-        }
+        let catalog = try loadCatalog(templateDirectories: templateDirectories, pluginDirectories: pluginDirectories)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             printError("\(path): no such file or directory")

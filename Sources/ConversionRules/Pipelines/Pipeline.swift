@@ -57,6 +57,12 @@ public struct ServiceRules: Sendable {
     /// The rule's name, `flavor:service`.
     public var name: String { "\(flavor):\(service)" }
 
+    /// The same pipelines under another flavor and service name (a plugin's
+    /// service that reuses a template's rule).
+    public func named(flavor: String, service: String) -> ServiceRules {
+        ServiceRules(flavor: flavor, service: service, pipelines: pipelines)
+    }
+
     /// The pipeline of `kind`; the identity when the template does not define it.
     public func pipeline(_ kind: ConversionKind) -> Pipeline {
         pipelines[kind] ?? .identity

@@ -48,12 +48,14 @@ public final class RuleCatalog: @unchecked Sendable {
         var builtins: [String: FlavorTemplate] = [:]
         /// Added directories in order, with the templates loaded from each.
         var directories: [(path: String, templates: [String: FlavorTemplate])] = []
+        /// Plugin flavors by provider name.
+        var plugins: [String: FlavorTemplate] = [:]
 
         func flavor(_ name: String) -> FlavorTemplate? {
             for directory in directories.reversed() {
                 if let template = directory.templates[name] { return template }
             }
-            return builtins[name]
+            return plugins[name] ?? builtins[name]
         }
     }
 
@@ -82,7 +84,7 @@ public final class RuleCatalog: @unchecked Sendable {
     /// The flavor names in the catalog, sorted.
     public var flavorNames: [String] {
         let state = current()
-        return Set(state.builtins.keys).union(state.directories.flatMap { $0.templates.keys }).sorted()
+        return Set(state.builtins.keys).union(state.directories.flatMap { $0.templates.keys }).union(state.plugins.keys).sorted()
     }
 
     /// The template of `flavor`: from the latest added directory that has it, else built in.
@@ -117,6 +119,57 @@ public final class RuleCatalog: @unchecked Sendable {
         let parts = configRef.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { throw .malformedConfigRef(configRef) }
         return (String(parts[0]), String(parts[1]))
+    }
+
+    /// Loads a plugin directory: its manifest, and for each service the rule
+    /// its `config_ref` names: a flavor of the catalog first (built in or
+    /// added), else the plugin's own `templates/FLAVOR.yaml` (FORMAT.md §10.3).
+    /// The plugin becomes a flavor named after its provider.
+    /// - Throws: ``CatalogError`` naming the manifest problem, or the service
+    ///   whose config_ref cannot be resolved.
+    @discardableResult
+    public func addPlugin(directory: String) throws(CatalogError) -> PluginManifest {
+        let manifest = try PluginManifest.load(directory: directory)
+        var services: [String: ServiceRules] = [:]
+        var metadata: [String: ServiceMetadata] = [:]
+        var localTemplates: [String: FlavorTemplate] = [:]
+        for service in manifest.services {
+            let (flavorName, serviceName) = try Self.split(service.configRef)
+            var template = self.template(flavorName) ?? localTemplates[flavorName]
+            if template == nil {
+                let path = (directory as NSString).appendingPathComponent("templates/\(flavorName).yaml")
+                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                    throw .unreadable(path: manifest.file, reason: "service \(service.serviceName): config_ref \(service.configRef) names flavor \(flavorName), which is neither in the catalog nor in \(path)")
+                }
+                do throws(TemplateLoadError) {
+                    template = try TemplateLoader.load(text: text, file: path)
+                } catch {
+                    throw .templateFailed(error)
+                }
+                localTemplates[flavorName] = template
+            }
+            guard let rules = template!.rules.services[serviceName] else {
+                throw .unreadable(path: manifest.file, reason: "service \(service.serviceName): config_ref \(service.configRef): flavor \(flavorName) has no service \(serviceName)")
+            }
+            services[service.serviceName] = rules.named(flavor: manifest.provider.name, service: service.serviceName)
+            var serviceMetadata = ServiceMetadata()
+            serviceMetadata.url = manifest.provider.type == "local" ? manifest.provider.engineHost + service.endpoint : ""
+            serviceMetadata.endpoints = service.endpoint.isEmpty ? [] : ["\(service.exposeProtocol.uppercased() == "WEBSOCKET" ? "GET" : "POST") \(service.endpoint)"]
+            serviceMetadata.authType = service.authType
+            serviceMetadata.defaultModel = service.defaultModel
+            serviceMetadata.supportModels = service.supportModels
+            serviceMetadata.protocol = service.protocol
+            serviceMetadata.exposeProtocol = service.exposeProtocol
+            serviceMetadata.taskType = service.taskType
+            metadata[service.serviceName] = serviceMetadata
+        }
+        let flavor = FlavorTemplate(name: manifest.provider.name, version: manifest.provider.version, file: manifest.file,
+                                    rules: FlavorRules(name: manifest.provider.name, services: services), metadata: metadata,
+                                    warnings: manifest.warnings)
+        lock.lock()
+        snapshot.plugins[manifest.provider.name] = flavor
+        lock.unlock()
+        return manifest
     }
 
     /// Adds (or reloads) a directory of templates (`*.yaml`, `*.yml`); its
