@@ -46,6 +46,11 @@ public struct PluginManifest: Sendable {
     public struct Platform: Sendable, Equatable {
         public var executable = ""
         public var dependencies: [String] = []
+
+        public init(executable: String = "", dependencies: [String] = []) {
+            self.executable = executable
+            self.dependencies = dependencies
+        }
     }
 
     public var provider = Provider()
@@ -72,6 +77,7 @@ public struct PluginManifest: Sendable {
                                                                      severity: .error, message: error.message)])
         }
         reader.read(root, into: &self)
+        reader.diagnostics.sort { ($0.line, $0.column) < ($1.line, $1.column) }
         if reader.diagnostics.contains(where: { $0.severity == .error }) {
             throw TemplateLoadError(diagnostics: reader.diagnostics)
         }

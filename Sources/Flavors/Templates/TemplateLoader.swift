@@ -24,6 +24,7 @@ public enum TemplateLoader {
                                                                      severity: .error, message: error.message)])
         }
         let template = reader.template(root, expectedName: expectedName)
+        reader.diagnostics.sort { ($0.line, $0.column) < ($1.line, $1.column) }
         if reader.diagnostics.contains(where: { $0.severity == .error }) || template == nil {
             throw TemplateLoadError(diagnostics: reader.diagnostics)
         }
@@ -155,7 +156,7 @@ private struct TemplateReader {
         }
         return FlavorTemplate(name: name, version: version, file: file,
                               rules: FlavorRules(name: name, services: services), metadata: metadata,
-                              warnings: diagnostics.filter { $0.severity == .warning })
+                              warnings: diagnostics.filter { $0.severity == .warning }.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
     }
 
     mutating func service(_ node: YAMLNode, flavor: String, service: String) -> (ServiceRules, ServiceMetadata)? {
