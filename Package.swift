@@ -39,10 +39,12 @@ let package = Package(
             dependencies: ["ConversionRules", "RuleDSL", "CYAML"],
             plugins: ["EmbedTemplates"]
         ),
+        // Counts allocations for `rulecheck bench` (wraps glibc's malloc).
+        .target(name: "AllocationCounter"),
         .executableTarget(
             name: "rulecheck",
             dependencies: [
-                "Flavors", "ConversionRules", "RuleDSL",
+                "Flavors", "ConversionRules", "RuleDSL", "AllocationCounter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

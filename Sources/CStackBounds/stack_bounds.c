@@ -2,7 +2,12 @@
 #include "stack_bounds.h"
 #include <pthread.h>
 
-size_t stack_bounds_lowest_address(void) {
+/* Reading a thread's stack attributes is slow (for the main thread glibc
+   parses /proc/self/maps), so each thread asks once and keeps the answer. */
+static _Thread_local size_t cached_lowest_address;
+static _Thread_local int cached;
+
+static size_t query_lowest_address(void) {
 #if defined(__linux__)
     pthread_attr_t attributes;
     if (pthread_getattr_np(pthread_self(), &attributes) != 0) return 0;
@@ -17,4 +22,12 @@ size_t stack_bounds_lowest_address(void) {
 #else
     return 0;
 #endif
+}
+
+size_t stack_bounds_lowest_address(void) {
+    if (!cached) {
+        cached_lowest_address = query_lowest_address();
+        cached = 1;
+    }
+    return cached_lowest_address;
 }

@@ -1,0 +1,41 @@
+#include "allocation_counter.h"
+#include <stddef.h>
+
+#if defined(__linux__) && defined(__GLIBC__)
+#include <stdatomic.h>
+
+extern void *__libc_malloc(size_t size);
+extern void *__libc_calloc(size_t count, size_t size);
+extern void *__libc_realloc(void *pointer, size_t size);
+extern void __libc_free(void *pointer);
+
+static _Atomic uint64_t allocations;
+
+void *malloc(size_t size) {
+    atomic_fetch_add_explicit(&allocations, 1, memory_order_relaxed);
+    return __libc_malloc(size);
+}
+
+void *calloc(size_t count, size_t size) {
+    atomic_fetch_add_explicit(&allocations, 1, memory_order_relaxed);
+    return __libc_calloc(count, size);
+}
+
+void *realloc(void *pointer, size_t size) {
+    atomic_fetch_add_explicit(&allocations, 1, memory_order_relaxed);
+    return __libc_realloc(pointer, size);
+}
+
+void free(void *pointer) {
+    __libc_free(pointer);
+}
+
+uint64_t allocation_counter_value(void) {
+    return atomic_load_explicit(&allocations, memory_order_relaxed);
+}
+
+int allocation_counter_available(void) { return 1; }
+#else
+uint64_t allocation_counter_value(void) { return 0; }
+int allocation_counter_available(void) { return 0; }
+#endif

@@ -1,0 +1,184 @@
+import AllocationCounter
+import ArgumentParser
+import Flavors
+import Foundation
+import RuleDSL
+
+/// `rulecheck bench`: measures the scenarios of DESIGN.md on this machine.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure conversions per scenario (S1-S5): time, MB/s, ratio to the JSON floor, allocations, threads.",
+        discussion: """
+            Build in release mode first (swift build -c release). Each scenario's output is checked before it is \
+            measured. Times are medians of timed batches after warm-up; the floor is reading the same input and \
+            writing the produced output with the project's JSON layer, measured in the same run. Allocations are \
+            counted by wrapping glibc's malloc, calloc and realloc.
+            """
+    )
+
+    @Option(help: "Run only this scenario (S1 ... S5).")
+    var scenario: String?
+
+    @Flag(help: "Print the numbers as JSON.")
+    var json = false
+
+    @Flag(help: "Only check every scenario's output, without timing.")
+    var verifyOnly = false
+
+    @Option(help: "Seconds of timed runs per measurement.")
+    var seconds: Double = 1.0
+
+    func run() throws {
+        let catalog = try loadCatalog(templateDirectories: [])
+        let scenarios = try BenchScenarios.all(catalog: catalog).filter { scenario == nil || $0.name.lowercased() == scenario!.lowercased() }
+        guard !scenarios.isEmpty else { throw ValidationError("no scenario named \(scenario ?? "")") }
+        var failed = false
+        for scenario in scenarios {
+            let output = try scenario.convert()
+            if let problem = scenario.verify(output) {
+                printError("\(scenario.name): wrong output: \(problem)")
+                failed = true
+            }
+        }
+        if failed { throw ExitCode(1) }
+        if verifyOnly {
+            print("\(scenarios.count) passed, 0 failed")
+            return
+        }
+        #if DEBUG
+        printError("warning: this is a debug build; measure with: swift build -c release && .build/release/rulecheck bench")
+        #endif
+        var results: [JSONValue] = []
+        let progress = Progress(total: scenarios.count)
+        for (index, scenario) in scenarios.enumerated() {
+            progress.update(index, scenario.name)
+            let result = try measure(scenario)
+            results.append(result.json)
+            if !json { result.printTable() }
+        }
+        progress.finish()
+        if json {
+            print((try? JSONValue.object(JSONObject([("scenarios", .array(results)), ("peak_rss_kib", .number(JSONNumber(Int64(Self.peakResidentKiB()))))])).jsonText(pretty: true)) ?? "{}")
+        } else {
+            print("peak resident memory: \(Self.peakResidentKiB()) KiB")
+        }
+    }
+
+    struct Measurement {
+        let median: Double
+        let minimum: Double
+        let maximum: Double
+    }
+
+    struct Result {
+        let scenario: BenchScenario
+        let conversion: Measurement
+        let floor: Measurement
+        let allocations: Double
+        let threads: [(threads: Int, perSecond: Double)]
+
+        var megabytesPerSecond: Double { Double(scenario.input.count) / 1e6 / conversion.median }
+
+        func printTable() {
+            func micro(_ seconds: Double) -> String { String(format: "%.2f us", seconds * 1e6) }
+            print("\(scenario.name) \(scenario.title) (\(scenario.input.count) bytes in)")
+            print("  conversion: median \(micro(conversion.median)), min \(micro(conversion.minimum)), max \(micro(conversion.maximum)); "
+                  + String(format: "%.1f MB/s", megabytesPerSecond))
+            print("  floor (read input + write output): \(micro(floor.median)); ratio " + String(format: "%.2f", conversion.median / floor.median))
+            print("  allocations per conversion: " + (allocation_counter_available() != 0 ? String(format: "%.1f", allocations) : "not counted here"))
+            if scenario.name == "S4" {
+                print("  per chunk: " + micro(conversion.median / 200))
+            }
+            for entry in threads {
+                print("  \(entry.threads) thread\(entry.threads == 1 ? "" : "s"): " + String(format: "%.0f conversions/s", entry.perSecond))
+            }
+            if threads.count == 2 {
+                print("  scaling, 2 threads / 1: " + String(format: "%.2f", threads[1].perSecond / threads[0].perSecond))
+            }
+        }
+
+        var json: JSONValue {
+            func number(_ value: Double) -> JSONValue { .number(JSONNumber(value)) }
+            var members: [(key: String, value: JSONValue)] = [
+                ("name", .string(scenario.name)), ("title", .string(scenario.title)),
+                ("input_bytes", number(Double(scenario.input.count))),
+                ("median_us", number(conversion.median * 1e6)), ("min_us", number(conversion.minimum * 1e6)),
+                ("max_us", number(conversion.maximum * 1e6)), ("mb_per_s", number(megabytesPerSecond)),
+                ("floor_us", number(floor.median * 1e6)), ("ratio_to_floor", number(conversion.median / floor.median)),
+                ("allocations_per_conversion", allocation_counter_available() != 0 ? number(allocations) : .null),
+            ]
+            if !threads.isEmpty {
+                members.append(("threads", .array(threads.map {
+                    .object(JSONObject([("threads", number(Double($0.threads))), ("conversions_per_s", number($0.perSecond))]))
+                })))
+            }
+            return .object(JSONObject(members))
+        }
+    }
+
+    private func measure(_ scenario: BenchScenario) throws -> Result {
+        let conversion = try time { _ = try scenario.convert() }
+        let outputs = try scenario.outputPayloads()
+        let outputDocuments = try outputs.map { try JSONDocument(bytes: $0) }
+        let floor = try time {
+            for payload in scenario.inputPayloads { _ = try JSONDocument(bytes: payload) }
+            var writer = JSONWriter(capacity: 4096)
+            for document in outputDocuments {
+                writer.appendValue(of: document, at: document.root)
+                writer.bytes.removeAll(keepingCapacity: true)
+            }
+        }
+        let before = allocation_counter_value()
+        let counted = 50
+        for _ in 0..<counted { _ = try scenario.convert() }
+        let allocations = Double(allocation_counter_value() - before) / Double(counted)
+        var threads: [(Int, Double)] = []
+        if scenario.name == "S1" || scenario.name == "S4" {
+            for count in [1, 2] { threads.append((count, try throughput(scenario, threads: count))) }
+        }
+        return Result(scenario: scenario, conversion: conversion, floor: floor, allocations: allocations, threads: threads)
+    }
+
+    private static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
+    /// Per-run times: warm-up, then batches of about 10 ms, for `seconds`.
+    private func time(_ body: () throws -> Void) throws -> Measurement {
+        var iterations = 1
+        let warmUpEnd = Self.now() + min(0.2, seconds / 4)
+        while Self.now() < warmUpEnd {
+            let start = Self.now()
+            for _ in 0..<iterations { try body() }
+            if Self.now() - start < 0.01 { iterations *= 2 }
+        }
+        var samples: [Double] = []
+        let end = Self.now() + seconds
+        while Self.now() < end || samples.count < 5 {
+            let start = Self.now()
+            for _ in 0..<iterations { try body() }
+            samples.append((Self.now() - start) / Double(iterations))
+        }
+        samples.sort()
+        return Measurement(median: samples[samples.count / 2], minimum: samples.first!, maximum: samples.last!)
+    }
+
+    /// Conversions per second with `threads` threads converting at once.
+    private func throughput(_ scenario: BenchScenario, threads: Int) throws -> Double {
+        let perThread = max(20, Int(0.5 / max(1e-7, try time { _ = try scenario.convert() }.median)))
+        let start = Self.now()
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            for _ in 0..<perThread { _ = try? scenario.convert() }
+        }
+        return Double(perThread * threads) / (Self.now() - start)
+    }
+
+    static func peakResidentKiB() -> Int {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        return usage.ru_maxrss
+    }
+}
