@@ -32,6 +32,18 @@ public enum ConversionKind: String, Sendable, CaseIterable {
         }
     }
 
+    /// The conversion's place in ``allCases``.
+    var position: Int {
+        switch self {
+        case .requestToAOG: return 0
+        case .requestFromAOG: return 1
+        case .responseToAOG: return 2
+        case .responseFromAOG: return 3
+        case .streamResponseToAOG: return 4
+        case .streamResponseFromAOG: return 5
+        }
+    }
+
     /// Whether the conversion works on stream payloads.
     public var isStream: Bool { self == .streamResponseToAOG || self == .streamResponseFromAOG }
 }

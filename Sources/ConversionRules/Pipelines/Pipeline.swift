@@ -46,12 +46,20 @@ public struct Pipeline: Sendable {
 public struct ServiceRules: Sendable {
     public let flavor: String
     public let service: String
-    private let pipelines: [ConversionKind: Pipeline]
+    /// The pipelines by ``ConversionKind`` position (nil: not defined), so
+    /// that a conversion finds its pipeline without hashing.
+    private let pipelineList: [Pipeline?]
 
     public init(flavor: String, service: String, pipelines: [ConversionKind: Pipeline]) {
         self.flavor = flavor
         self.service = service
-        self.pipelines = pipelines
+        self.pipelineList = ConversionKind.allCases.map { pipelines[$0] }
+    }
+
+    private var pipelines: [ConversionKind: Pipeline] {
+        var result: [ConversionKind: Pipeline] = [:]
+        for (kind, pipeline) in zip(ConversionKind.allCases, pipelineList) where pipeline != nil { result[kind] = pipeline }
+        return result
     }
 
     /// The rule's name, `flavor:service`.
@@ -65,13 +73,13 @@ public struct ServiceRules: Sendable {
 
     /// The pipeline of `kind`; the identity when the template does not define it.
     public func pipeline(_ kind: ConversionKind) -> Pipeline {
-        pipelines[kind] ?? .identity
+        pipelineList[kind.position] ?? .identity
     }
 
     /// The conversions the template defines (non-empty, or with a prologue or epilogue).
     public var definedConversions: [ConversionKind] {
         ConversionKind.allCases.filter { kind in
-            guard let pipeline = pipelines[kind] else { return false }
+            guard let pipeline = pipelineList[kind.position] else { return false }
             return !pipeline.steps.isEmpty || !pipeline.prologue.isEmpty || !pipeline.epilogue.isEmpty
         }
     }

@@ -229,7 +229,9 @@ struct JSONReader {
         position += 1
         var flags: UInt8 = 0
         while true {
-            // Fast path: plain ASCII text.
+            // Fast path: eight bytes at a time while none of them is a quote,
+            // a backslash, a control character or a non-ASCII byte.
+            skipPlainASCII()
             while position < input.count {
                 let byte = input[position]
                 if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { break }
@@ -255,6 +257,25 @@ struct JSONReader {
         entries.append(IndexEntry(
             start: UInt32(start), end: UInt32(position), next: UInt32(entries.count + 1),
             count: 0, kind: .string, flags: flags))
+    }
+
+    /// Moves `position` past 8-byte words of plain ASCII string content.
+    @inline(__always)
+    private mutating func skipPlainASCII() {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        guard let base = input.baseAddress else { return }
+        while input.count - position >= 8 {
+            let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            // A byte is zero in x when (x - 1) borrows into its high bit while x's high bit is clear.
+            let hasQuote = (quote &- ones) & ~quote & highBits
+            let hasBackslash = (backslash &- ones) & ~backslash & highBits
+            let hasControl = (word &- (ones &* 0x20)) & ~word & highBits
+            if (hasQuote | hasBackslash | hasControl | (word & highBits)) != 0 { return }
+            position += 8
+        }
     }
 
     private mutating func readEscape() throws(JSONReadError) {

@@ -54,10 +54,10 @@ extension Evaluation {
             return .array(items.map { applyChanges($0, changes) }, flags)
         case .object(let object):
             var result = ObjectValue()
-            for key in object.keys { result[key] = applyChanges(object[key]!, changes) }
+            for member in object.entries { result.appendNew(member.key, applyChanges(member.value, changes)) }
             if let change = changes[object.identity] {
                 if let update = change.update {
-                    for key in update.keys { result[key] = update[key] }
+                    for member in update.entries { result[member.key] = member.value }
                 }
                 for key in change.deletes { result[key] = nil }
             }

@@ -126,15 +126,10 @@ final class Evaluation {
                 }
             }
         }
-        if let group = node.group, !isTuplePath(node) {
+        if let group = node.group, !node.isTuplePath {
             result = try groupBy(result, group, frame, position: node.position)
         }
         return collapse(result)
-    }
-
-    private func isTuplePath(_ node: Node) -> Bool {
-        if case .path(let steps, _) = node.kind { return steps.contains { $0.bindsPerItem } }
-        return node.bindsPerItem
     }
 
     /// The array an outer wrapper holds; any other value as it is.
@@ -166,7 +161,7 @@ final class Evaluation {
         case .descendants: return descendants(input)
         case .parent(let slot): return frame.lookup(slot)
         case .path(let steps, let keepSingleton):
-            if steps.contains(where: { $0.bindsPerItem }) {
+            if node.isTuplePath {
                 return try evaluateTuplePath(steps, keepSingleton: keepSingleton, group: node.group, input, frame)
             }
             return try evaluatePath(steps, keepSingleton: keepSingleton, input, frame)
@@ -177,7 +172,9 @@ final class Evaluation {
             }
             return .number(-number)
         case .array(let items): return try arrayConstructor(items, input, frame)
-        case .object(let pairs): return try groupBy(input, pairs, frame, position: node.position)
+        case .object(let pairs):
+            if let input, input.isArray { return try groupBy(input, pairs, frame, position: node.position) }
+            return try objectConstructor(pairs, input, frame)
         case .binary(let op, let left, let right): return try binary(op, left, right, input, frame, position: node.position)
         case .condition(let test, let then, let otherwise):
             if Self.truthy(try evaluate(test, input, frame)) { return try evaluate(then, input, frame) }
@@ -303,6 +300,37 @@ final class Evaluation {
             }
         }
         return .array(results, [])
+    }
+
+    /// An object constructor over a single input item (the common case): each
+    /// pair's key and value are evaluated against the item, with no grouping.
+    private func objectConstructor(_ pairs: [(Node, Node)], _ input: Value?, _ frame: Frame) throws(JSONataError) -> Value {
+        // Keys first (nil: undefined, the pair is skipped), then values, as grouping does.
+        var keys: [String?] = []
+        keys.reserveCapacity(pairs.count)
+        for pair in pairs {
+            let key: String
+            if case .string(let literal) = pair.0.kind, pair.0.stages.isEmpty {
+                key = literal
+            } else {
+                guard let keyValue = try evaluate(pair.0, input, frame) else {
+                    keys.append(nil)
+                    continue
+                }
+                guard let text = keyValue.stringValue else {
+                    throw JSONataError(.keyNotString, position: pair.0.position, token: describe(keyValue))
+                }
+                key = text
+            }
+            if keys.contains(key) { throw JSONataError(.duplicateKey, position: pair.0.position, token: key) }
+            keys.append(key)
+        }
+        var result = ObjectValue()
+        for (index, pair) in pairs.enumerated() {
+            guard let key = keys[index], let value = try evaluate(pair.1, input, frame) else { continue }
+            result.appendNew(key, value)
+        }
+        return .object(result)
     }
 
     /// Groups the items of `input` by the keys of `pairs` and evaluates each

@@ -16,30 +16,64 @@ public struct ArrayFlags: OptionSet, Sendable {
 }
 
 /// An object's members in insertion order, with lookup by key.
+///
+/// Small objects (the usual case) are a plain list searched in order, which
+/// costs less than hashing; from 16 members on, an index by key is kept too.
 public struct ObjectValue {
-    /// The keys in insertion order (each once).
-    public private(set) var keys: [String] = []
-    /// The values by key.
-    public private(set) var values: [String: Value] = [:]
+    /// The members in insertion order (each key once).
+    public private(set) var entries: [(key: String, value: Value)] = []
+    private var index: [String: Int]? = nil
     /// An identity given to the objects of a transform's copy, to find the
     /// objects its pattern matched; 0 elsewhere.
     var identity = 0
 
+    private static let indexThreshold = 16
+
     public init() {}
 
-    /// The value of `key`.
+    /// The keys in insertion order.
+    public var keys: [String] { entries.map(\.key) }
+
+    public var count: Int { entries.count }
+
+    private func position(of key: String) -> Int? {
+        if let index { return index[key] }
+        return entries.firstIndex { $0.key == key }
+    }
+
+    /// The value of `key`; setting nil removes the member.
     public subscript(key: String) -> Value? {
-        get { values[key] }
+        get { position(of: key).map { entries[$0].value } }
         set {
             if let newValue {
-                if values.updateValue(newValue, forKey: key) == nil { keys.append(key) }
-            } else if values.removeValue(forKey: key) != nil {
-                keys.removeAll { $0 == key }
+                if let existing = position(of: key) {
+                    entries[existing].value = newValue
+                } else {
+                    entries.append((key, newValue))
+                    if index != nil {
+                        index![key] = entries.count - 1
+                    } else if entries.count >= Self.indexThreshold {
+                        index = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($1.key, $0) })
+                    }
+                }
+            } else if let existing = position(of: key) {
+                entries.remove(at: existing)
+                if index != nil {
+                    index = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($1.key, $0) })
+                }
             }
         }
     }
 
-    public var count: Int { keys.count }
+    /// Appends a member whose key the caller knows is not present yet.
+    mutating func appendNew(_ key: String, _ value: Value) {
+        entries.append((key, value))
+        if index != nil {
+            index![key] = entries.count - 1
+        } else if entries.count >= Self.indexThreshold {
+            index = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($1.key, $0) })
+        }
+    }
 }
 
 /// A value during evaluation.
@@ -164,7 +198,7 @@ public enum Value {
     /// The members in order, when the value is an object.
     var objectMembers: [(key: String, value: Value)]? {
         switch self {
-        case .object(let object): return object.keys.map { ($0, object.values[$0]!) }
+        case .object(let object): return object.entries
         case .node(let document, let index) where document.kind(at: index) == .object:
             // Duplicate keys: the last value wins, at the place of the first.
             var seen: [String: Int] = [:]
@@ -241,7 +275,7 @@ extension Value {
         case .node(let document, let index): return document.value(at: index)
         case .array(let items, _): return .array(items.compactMap { $0.jsonValue })
         case .object(let object):
-            return .object(JSONObject(object.keys.map { ($0, object.values[$0]!.jsonValue ?? .string("")) }))
+            return .object(JSONObject(object.entries.map { ($0.key, $0.value.jsonValue ?? .string("")) }))
         case .function: return nil
         }
     }
@@ -269,11 +303,11 @@ extension Value {
             writer.appendByte(UInt8(ascii: "]"))
         case .object(let object):
             writer.appendByte(UInt8(ascii: "{"))
-            for (position, key) in object.keys.enumerated() {
+            for (position, member) in object.entries.enumerated() {
                 if position > 0 { writer.appendByte(UInt8(ascii: ",")) }
-                writer.appendString(key)
+                writer.appendString(member.key)
                 writer.appendByte(UInt8(ascii: ":"))
-                try object.values[key]!.write(to: &writer)
+                try member.value.write(to: &writer)
             }
             writer.appendByte(UInt8(ascii: "}"))
         case .function: writer.appendString("")

@@ -79,6 +79,11 @@ extension RuleExpression {
         /// A name of the tuple slot this step's input is bound to, when a `%`
         /// later in the path refers to it.
         let ancestorSlot: String?
+        /// Whether the node needs tuple evaluation (it binds variables per item);
+        /// computed once, as evaluation asks for every node.
+        let bindsPerItem: Bool
+        /// Whether the node is a path with a step that binds per item.
+        let isTuplePath: Bool
 
         init(_ kind: Kind, position: Int, stages: [Stage] = [], focus: String? = nil,
              group: [(Node, Node)]? = nil, ancestorSlot: String? = nil) {
@@ -88,6 +93,14 @@ extension RuleExpression {
             self.focus = focus
             self.group = group
             self.ancestorSlot = ancestorSlot
+            let binds = focus != nil || ancestorSlot != nil
+                || stages.contains { if case .indexBinding = $0 { return true } else { return false } }
+            self.bindsPerItem = binds
+            if case .path(let steps, _) = kind {
+                self.isTuplePath = steps.contains { $0.bindsPerItem }
+            } else {
+                self.isTuplePath = binds
+            }
         }
 
         /// A copy with other annotations.
@@ -97,9 +110,5 @@ extension RuleExpression {
                  focus: focus ?? self.focus, group: group ?? self.group, ancestorSlot: ancestorSlot ?? self.ancestorSlot)
         }
 
-        /// Whether the node needs tuple evaluation (it binds variables per item).
-        var bindsPerItem: Bool {
-            focus != nil || ancestorSlot != nil || stages.contains { if case .indexBinding = $0 { return true } else { return false } }
-        }
     }
 }
