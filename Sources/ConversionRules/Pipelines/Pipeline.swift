@@ -23,22 +23,34 @@ public struct Pipeline: Sendable {
     /// - Throws: ``ConversionError`` naming `rule`, `conversion` and the step.
     public func run(_ content: HTTPContent, variables: [String: Value], rule: String, conversion: String,
                     limits: EvaluationLimits = EvaluationLimits()) throws(ConversionError) -> StepOutcome {
-        var current = content
+        var working = WorkingContent(content)
+        guard try run(&working, variables: variables, rule: rule, conversion: conversion, limits: limits) else { return .dropped }
+        do throws(StepFailure) {
+            return .content(try working.finished())
+        } catch {
+            throw ConversionError(rule: rule, conversion: conversion, step: steps.count, reason: error.reason)
+        }
+    }
+
+    /// Runs the steps on working content; false when a step dropped it.
+    func run(_ working: inout WorkingContent, variables: [String: Value], rule: String, conversion: String,
+             limits: EvaluationLimits) throws(ConversionError) -> Bool {
         for (index, step) in steps.enumerated() {
-            switch step {
-            case .expression(let expressionStep):
-                do throws(StepFailure) {
-                    current = try expressionStep.run(current, variables: variables, limits: limits)
-                } catch {
-                    throw ConversionError(rule: rule, conversion: conversion, step: index + 1, reason: error.reason)
+            do throws(StepFailure) {
+                switch step {
+                case .expression(let expressionStep):
+                    try expressionStep.run(&working, variables: variables, limits: limits)
+                case .header(let edit):
+                    working.headers = edit.apply(to: working.headers)
+                case .dropIf(let rule):
+                    try working.materialize()
+                    if rule.matches(working.body) { return false }
                 }
-            case .header(let edit):
-                current.headers = edit.apply(to: current.headers)
-            case .dropIf(let rule):
-                if rule.matches(current.body) { return .dropped }
+            } catch {
+                throw ConversionError(rule: rule, conversion: conversion, step: index + 1, reason: error.reason)
             }
         }
-        return .content(current)
+        return true
     }
 }
 
@@ -89,6 +101,12 @@ public struct ServiceRules: Sendable {
     public func convert(_ kind: ConversionKind, _ content: HTTPContent, variables: [String: Value],
                         limits: EvaluationLimits = EvaluationLimits()) throws(ConversionError) -> StepOutcome {
         try pipeline(kind).run(content, variables: variables, rule: name, conversion: kind.rawValue, limits: limits)
+    }
+
+    /// Runs one conversion on working content; false when it dropped the content.
+    func convert(_ kind: ConversionKind, _ working: inout WorkingContent, variables: [String: Value],
+                 limits: EvaluationLimits) throws(ConversionError) -> Bool {
+        try pipeline(kind).run(&working, variables: variables, rule: name, conversion: kind.rawValue, limits: limits)
     }
 }
 

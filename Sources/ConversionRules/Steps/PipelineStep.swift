@@ -29,30 +29,67 @@ public struct ExpressionStep: Sendable {
         self.origin = origin
     }
 
-    /// Runs the step.
-    /// - Throws: ``ConversionError/Reason`` as the failure reason: the body is
-    ///   not JSON, the expression failed or gave no value, or the result is not JSON.
-    func run(_ content: HTTPContent, variables: [String: Value], limits: EvaluationLimits) throws(StepFailure) -> HTTPContent {
-        let document: JSONDocument
-        do throws(JSONReadError) {
-            document = try JSONDocument(bytes: content.body)
-        } catch {
-            throw StepFailure(.bodyNotJSON(error))
+    /// Runs the step on working content: it reads the value a previous
+    /// expression built (or else parses the body) and leaves its result as a
+    /// value, written to bytes only when something needs them.
+    /// - Throws: ``StepFailure``: the body is not JSON, the expression failed
+    ///   or gave no value.
+    func run(_ content: inout WorkingContent, variables: [String: Value], limits: EvaluationLimits) throws(StepFailure) {
+        let input: Value
+        if let value = content.value {
+            input = value
+        } else {
+            do throws(JSONReadError) {
+                input = Value(document: try JSONDocument(bytes: content.body))
+            } catch {
+                throw StepFailure(.bodyNotJSON(error))
+            }
         }
         let result: Value?
         do throws(JSONataError) {
-            result = try expression.evaluate(document: document, bindings: variables, limits: limits)
+            result = try expression.evaluate(input, bindings: variables, limits: limits)
         } catch {
             throw StepFailure(.expression(error, location: origin?.location(ofCharacterOffset: error.position)))
         }
         guard let result else { throw StepFailure(.undefinedResult) }
-        var writer = JSONWriter(capacity: content.body.count + 64)
+        content.value = result
+    }
+}
+
+/// Content inside a pipeline: headers, and the body as bytes or as the value
+/// an expression step built. Consecutive expression steps (and the two hops
+/// of a two-hop conversion) pass values, so the body is written once.
+struct WorkingContent {
+    var headers: HTTPHeaders
+    /// The body bytes; stale while `value` is set.
+    var body: [UInt8]
+    /// The body as built by the last expression step, not yet written.
+    var value: Value?
+
+    init(_ content: HTTPContent) {
+        headers = content.headers
+        body = content.body
+        value = nil
+    }
+
+    /// Writes a pending value to the body bytes.
+    /// - Throws: ``StepFailure`` when the value cannot be written as JSON.
+    mutating func materialize() throws(StepFailure) {
+        guard let pending = value else { return }
+        var writer = JSONWriter(capacity: body.count + 64)
         do throws(JSONWriteError) {
-            try result.write(to: &writer)
+            try pending.write(to: &writer)
         } catch {
             throw StepFailure(.resultNotJSON(error))
         }
-        return HTTPContent(headers: content.headers, body: writer.bytes)
+        body = writer.bytes
+        value = nil
+    }
+
+    /// The content with its body written.
+    mutating func finished() throws(StepFailure) -> HTTPContent {
+        try materialize()
+        return HTTPContent(headers: headers, body: body)
     }
 }
 

@@ -37,15 +37,20 @@ public struct TwoHopConverter: Sendable {
     public func convert(_ content: HTTPContent, variables: [String: Value],
                         limits: EvaluationLimits = EvaluationLimits()) throws(ConversionError) -> StepOutcome {
         if isPassThrough || content.isBinary { return .content(content) }
-        var current = content
+        // The hops pass the body built by the first to the second as a value.
+        var working = WorkingContent(content)
         for (rules, kind) in [(sourceRules, base.toAOG), (targetRules, base.fromAOG)] {
             guard let rules else { continue }
-            switch try rules.convert(kind, current, variables: variables, limits: limits) {
-            case .dropped: return .dropped
-            case .content(let converted): current = converted
-            }
+            guard try rules.convert(kind, &working, variables: variables, limits: limits) else { return .dropped }
         }
-        if current.body != content.body { current.headers.remove("Content-Length") }
-        return .content(current)
+        var converted: HTTPContent
+        do throws(StepFailure) {
+            converted = try working.finished()
+        } catch {
+            let rules = targetRules ?? sourceRules
+            throw ConversionError(rule: rules?.name ?? service, conversion: base.fromAOG.rawValue, step: nil, reason: error.reason)
+        }
+        if converted.body != content.body { converted.headers.remove("Content-Length") }
+        return .content(converted)
     }
 }
