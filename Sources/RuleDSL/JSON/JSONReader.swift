@@ -146,6 +146,7 @@ struct JSONReader {
         return false
     }
 
+    @inline(__always)
     private mutating func readKeyAndColon() throws(JSONReadError) {
         guard position < input.count else { throw fail("unexpected end of JSON text: expected an object key") }
         guard input[position] == UInt8(ascii: "\"") else {
@@ -160,6 +161,7 @@ struct JSONReader {
         skipWhitespace()
     }
 
+    @inline(__always)
     private mutating func readLiteral(_ word: StaticString, kind: JSONKind, flags: UInt8) throws(JSONReadError) {
         let start = position
         let length = word.utf8CodeUnitCount
@@ -193,6 +195,7 @@ struct JSONReader {
         offset < input.count && input[offset] >= UInt8(ascii: "0") && input[offset] <= UInt8(ascii: "9")
     }
 
+    @inline(__always)
     private mutating func readNumber() throws(JSONReadError) {
         let start = position
         var isInteger = true
@@ -224,6 +227,7 @@ struct JSONReader {
             count: 0, kind: .number, flags: isInteger ? IndexEntry.isInteger : 0))
     }
 
+    @inline(__always)
     private mutating func readString() throws(JSONReadError) {
         let start = position
         position += 1

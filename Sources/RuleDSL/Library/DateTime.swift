@@ -62,7 +62,8 @@ enum ISODateTime {
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
-    /// `YYYY-MM-DDThh:mm:ss.sssZ` for milliseconds since the epoch.
+    /// `YYYY-MM-DDThh:mm:ss.sssZ` for milliseconds since the epoch (written
+    /// into one small buffer: timestamps are converted for every stream chunk).
     static func format(_ millis: Double) -> String {
         let total = Int(millis.rounded(.down))
         var days = total / 86_400_000
@@ -72,12 +73,32 @@ enum ISODateTime {
             days -= 1
         }
         let date = civilFromDays(days)
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(abs(value))
-            return (value < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - text.count)) + text
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        func append(_ value: Int, _ width: Int) {
+            var digits = width
+            var divisor = 1
+            while digits > 1 { divisor *= 10; digits -= 1 }
+            var remaining = abs(value)
+            if remaining >= divisor * 10 {
+                bytes.append(contentsOf: String(remaining).utf8)
+                return
+            }
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(remaining / divisor))
+                remaining %= divisor
+                divisor /= 10
+            }
         }
-        return "\(pad(date.year, 4))-\(pad(date.month, 2))-\(pad(date.day, 2))T\(pad(rest / 3_600_000, 2)):"
-            + "\(pad(rest / 60_000 % 60, 2)):\(pad(rest / 1000 % 60, 2)).\(pad(rest % 1000, 3))Z"
+        if date.year < 0 { bytes.append(UInt8(ascii: "-")) }
+        append(date.year, 4); bytes.append(UInt8(ascii: "-"))
+        append(date.month, 2); bytes.append(UInt8(ascii: "-"))
+        append(date.day, 2); bytes.append(UInt8(ascii: "T"))
+        append(rest / 3_600_000, 2); bytes.append(UInt8(ascii: ":"))
+        append(rest / 60_000 % 60, 2); bytes.append(UInt8(ascii: ":"))
+        append(rest / 1000 % 60, 2); bytes.append(UInt8(ascii: "."))
+        append(rest % 1000, 3); bytes.append(UInt8(ascii: "Z"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Milliseconds since the epoch of an ISO 8601 timestamp: a year, a date,

@@ -111,6 +111,7 @@ struct Signature: Sendable {
     /// - Throws: T0410 when an argument does not fit, T0411 when the context
     ///   does not, T0412 for an array element of the wrong type.
     func validate(_ arguments: [Value?], context: Value?, position: Int, functionName: String) throws(JSONataError) -> [Value?] {
+        if fitsDirectly(arguments) { return arguments }
         var arguments = arguments
         let symbols = arguments.map(Self.symbol(of:))
         // A `-` parameter may be left out: the context takes its place.
@@ -154,6 +155,25 @@ struct Signature: Sendable {
             result.append(value)
         }
         return result
+    }
+
+    /// Whether each argument has exactly a type its parameter accepts (no
+    /// context, no wrapping into an array, no element checks): the common
+    /// call, which needs no search.
+    private func fitsDirectly(_ arguments: [Value?]) -> Bool {
+        guard arguments.count <= parameters.count else { return false }
+        for (index, parameter) in parameters.enumerated() {
+            if parameter.variadic || parameter.elementTypes != nil { return false }
+            guard index < arguments.count else {
+                if !parameter.optional { return false }
+                continue
+            }
+            let symbol = Self.symbol(of: arguments[index])
+            if symbol == "m" { continue }
+            let types = parameter.types
+            guard types.contains(symbol) || types.contains("x") || (types.contains("j") && symbol != "f") else { return false }
+        }
+        return true
     }
 
     private static func elementFits(_ types: Set<Character>, _ symbol: Character) -> Bool {
