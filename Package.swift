@@ -8,6 +8,8 @@ let package = Package(
         // runtime and the flavor catalog with the built-in templates.
         .library(name: "ConversionRules", targets: ["RuleDSL", "ConversionRules", "Flavors"]),
         .executable(name: "rulecheck", targets: ["rulecheck"]),
+        // The C interface (include/conversion_rules.h): libConversionRulesC.so.
+        .library(name: "ConversionRulesC", type: .dynamic, targets: ["ConversionRulesC"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -39,6 +41,8 @@ let package = Package(
             dependencies: ["ConversionRules", "RuleDSL", "CYAML"],
             plugins: ["EmbedTemplates"]
         ),
+        .systemLibrary(name: "CConversionRulesHeader"),
+        .target(name: "ConversionRulesC", dependencies: ["CConversionRulesHeader", "Flavors", "ConversionRules", "RuleDSL"]),
         // Counts allocations for `rulecheck bench` (wraps glibc's malloc).
         .target(name: "AllocationCounter"),
         .executableTarget(
@@ -52,7 +56,7 @@ let package = Package(
         .executableTarget(name: "JSONBench", dependencies: ["RuleDSL", "CJansson"]),
         .testTarget(name: "RuleDSLTests", dependencies: ["RuleDSL", "CJansson"]),
         .testTarget(name: "ConversionRulesTests", dependencies: ["ConversionRules"]),
-        .testTarget(name: "FlavorsTests", dependencies: ["Flavors"]),
+        .testTarget(name: "FlavorsTests", dependencies: ["Flavors"], exclude: ["Resources"]),
         .testTarget(name: "rulecheckTests", dependencies: ["rulecheck"]),
     ]
 )

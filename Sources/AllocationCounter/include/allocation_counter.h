@@ -10,6 +10,9 @@
 /// __libc_malloc and friends); elsewhere it reports 0.
 uint64_t allocation_counter_value(void);
 
+/// Turns counting on (non-zero) or off; it is off at start.
+void allocation_counter_set_enabled(int enabled);
+
 /// Whether allocations are being counted on this platform.
 int allocation_counter_available(void);
 

@@ -1,10 +1,5 @@
 /// The built-in functions, by name (without the `$`).
 enum FunctionLibrary {
-    /// The built-in functions as function values, made once: a call of a
-    /// built-in allocates no function object.
-    nonisolated(unsafe) static let functionValues: [String: FunctionValue] =
-        functions.mapValues { FunctionValue(.native($0)) }
-
     static let functions: [String: NativeFunction] = {
         var table: [String: NativeFunction] = [:]
         for function in stringFunctions + numberFunctions + aggregationFunctions + arrayFunctions

@@ -212,7 +212,7 @@ final class Evaluation {
         if name.isEmpty { return Self.unwrapped(input) }
         if name == "$" { return Self.unwrapped(root) }
         if let value = frame.lookup(name) { return value }
-        if let native = FunctionLibrary.functionValues[name] { return .function(native) }
+        if let native = FunctionLibrary.functions[name] { return .function(FunctionValue(.native(native))) }
         return nil
     }
 

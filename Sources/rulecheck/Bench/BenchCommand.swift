@@ -129,10 +129,12 @@ struct BenchCommand: ParsableCommand {
                 writer.bytes.removeAll(keepingCapacity: true)
             }
         }
+        allocation_counter_set_enabled(1)
         let before = allocation_counter_value()
         let counted = 50
         for _ in 0..<counted { _ = try scenario.convert() }
         let allocations = Double(allocation_counter_value() - before) / Double(counted)
+        allocation_counter_set_enabled(0)
         var threads: [(Int, Double)] = []
         if scenario.name == "S1" || scenario.name == "S4" {
             for count in [1, 2] { threads.append((count, try throughput(scenario, threads: count))) }
