@@ -1,7 +1,17 @@
 #include "allocation_counter.h"
 #include <stddef.h>
 
-#if defined(__linux__) && defined(__GLIBC__)
+/* Sanitizers intercept malloc themselves; wrapping it too would clash. */
+#if defined(__has_feature)
+#  if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
+#    define ALLOCATION_COUNTER_SANITIZED 1
+#  endif
+#endif
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+#  define ALLOCATION_COUNTER_SANITIZED 1
+#endif
+
+#if defined(__linux__) && defined(__GLIBC__) && !defined(ALLOCATION_COUNTER_SANITIZED)
 #include <stdatomic.h>
 
 extern void *__libc_malloc(size_t size);

@@ -104,6 +104,13 @@ final class CommandsTests: XCTestCase {
         XCTAssertEqual(evalError.standardError, "error S0207: Unexpected end of expression\n    $foo(\n         ^\n")
     }
 
+    /// The bench measures real conversions: every scenario's output is checked.
+    func testBenchScenariosProduceTheExpectedOutputs() throws {
+        let result = try RuleCheckProcess.run(["bench", "--verify-only"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        XCTAssertEqual(result.standardOutput, "5 passed, 0 failed\n")
+    }
+
     func testJSONataSuiteCommandReportsPerGroupAndClosingLine() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("suite-\(UUID().uuidString)")
         let group = root.appendingPathComponent("groups/arithmetic")
