@@ -86,6 +86,16 @@ struct ListCommand: ParsableCommand {
     }
 }
 
+/// The rule `name` of the catalog; an unknown rule exits with status 2.
+func compiledRule(_ catalog: RuleCatalog, _ name: String) throws -> CompiledRule {
+    do {
+        return try catalog.rule(name)
+    } catch {
+        printError("\(error)")
+        throw ExitCode(2)
+    }
+}
+
 /// The built-in catalog with added template directories; load errors exit with status 2.
 func loadCatalog(templateDirectories: [String], pluginDirectories: [String] = []) throws -> RuleCatalog {
     do {

@@ -45,13 +45,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let catalog = try loadCatalog(templateDirectories: templateDirectories, pluginDirectories: pluginDirectories)
-        let compiled: CompiledRule
-        do {
-            compiled = try catalog.rule(rule)
-        } catch {
-            printError("\(error)")
-            throw ExitCode(2)
-        }
+        let compiled = try compiledRule(catalog, rule)
         let variables = try parsedVariables()
         let inputHeaders = try parsedHeaders()
         switch (conversion, client, kind) {
@@ -171,13 +165,7 @@ struct ExplainCommand: ParsableCommand {
 
     func run() throws {
         let catalog = try loadCatalog(templateDirectories: templateDirectories)
-        let compiled: CompiledRule
-        do {
-            compiled = try catalog.rule(rule)
-        } catch {
-            printError("\(error)")
-            throw ExitCode(2)
-        }
+        let compiled = try compiledRule(catalog, rule)
         var kinds = compiled.rules.definedConversions
         if let conversion {
             guard let kind = ConversionKind(rawValue: conversion) else { throw ValidationError("unknown conversion '\(conversion)'") }

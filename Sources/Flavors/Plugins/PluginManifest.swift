@@ -73,8 +73,7 @@ public struct PluginManifest: Sendable {
         do throws(YAMLError) {
             root = try YAMLReader.read(text, file: file)
         } catch {
-            throw TemplateLoadError(diagnostics: [TemplateDiagnostic(file: file, line: error.mark.line, column: error.mark.column,
-                                                                     severity: .error, message: error.message)])
+            throw TemplateLoadError(diagnostics: [TemplateDiagnostic(error, file: file)])
         }
         reader.read(root, into: &self)
         reader.diagnostics.sort { ($0.line, $0.column) < ($1.line, $1.column) }

@@ -19,6 +19,11 @@ public struct TemplateDiagnostic: Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
+    /// An error for a file that is not valid YAML.
+    init(_ error: YAMLError, file: String) {
+        self.init(file: file, line: error.mark.line, column: error.mark.column, severity: .error, message: error.message)
+    }
+
     /// `file:line:column: error|warning: message`, the form editors read.
     public var description: String { "\(file):\(line):\(column): \(severity.rawValue): \(message)" }
 }

@@ -20,8 +20,7 @@ public enum TemplateLoader {
         do throws(YAMLError) {
             root = try YAMLReader.read(text, file: file)
         } catch {
-            throw TemplateLoadError(diagnostics: [TemplateDiagnostic(file: file, line: error.mark.line, column: error.mark.column,
-                                                                     severity: .error, message: error.message)])
+            throw TemplateLoadError(diagnostics: [TemplateDiagnostic(error, file: file)])
         }
         let template = reader.template(root, expectedName: expectedName)
         reader.diagnostics.sort { ($0.line, $0.column) < ($1.line, $1.column) }

@@ -62,9 +62,8 @@ enum ISODateTime {
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
-    /// `YYYY-MM-DDThh:mm:ss.sssZ` for milliseconds since the epoch (written
-    /// into one small buffer: timestamps are converted for every stream chunk).
-    static func format(_ millis: Double) -> String {
+    /// The day number since 1970-01-01 and the millisecond of that day of an instant.
+    static func daysAndMilliseconds(_ millis: Double) -> (days: Int, millisecond: Int) {
         let total = Int(millis.rounded(.down))
         var days = total / 86_400_000
         var rest = total % 86_400_000
@@ -72,6 +71,13 @@ enum ISODateTime {
             rest += 86_400_000
             days -= 1
         }
+        return (days, rest)
+    }
+
+    /// `YYYY-MM-DDThh:mm:ss.sssZ` for milliseconds since the epoch (written
+    /// into one small buffer: timestamps are converted for every stream chunk).
+    static func format(_ millis: Double) -> String {
+        let (days, rest) = daysAndMilliseconds(millis)
         let date = civilFromDays(days)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(24)

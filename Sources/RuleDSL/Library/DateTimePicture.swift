@@ -156,13 +156,7 @@ enum DateTimePicture {
         let isoWeekYear, isoWeek, weekOfMonthMonth, weekOfMonth: Int
 
         init(millis: Double) {
-            let total = Int(millis.rounded(.down))
-            var days = total / 86_400_000
-            var rest = total % 86_400_000
-            if rest < 0 {
-                rest += 86_400_000
-                days -= 1
-            }
+            let (days, rest) = ISODateTime.daysAndMilliseconds(millis)
             let date = ISODateTime.civilFromDays(days)
             year = date.year
             month = date.month
