@@ -156,6 +156,13 @@ extension Evaluation {
     /// `left ~> right`: calls `right` with `left` as its first argument, or
     /// composes two functions.
     func applyChain(_ left: Node, _ right: Node, _ input: Value?, _ frame: Frame, position: Int) throws(JSONataError) -> Value? {
+        // `x ~> $f(...)[]`: the call takes x, and its result stays an array.
+        if case .path(let steps, let keepSingleton) = right.kind, steps.count == 1, case .call = steps[0].kind,
+           steps[0].stages.isEmpty, right.group == nil {
+            let result = try applyChain(left, steps[0], input, frame, position: position)
+            guard keepSingleton, let result else { return result }
+            return .array(result.asList, [.sequence, .keepSingleton])
+        }
         let value = try evaluate(left, input, frame)
         if case .function(let first)? = value {
             // Function ~> function: their composition.

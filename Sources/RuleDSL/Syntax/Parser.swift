@@ -4,8 +4,9 @@ struct Parser {
 
     private var lexer: Lexer
     private var current: Token
-    /// Counter for the names of ancestor slots (`%`).
-    private var slotCounter = 0
+    /// A literal used as a path step: reported after the whole expression
+    /// parsed, so that a syntax error later in the text is reported first.
+    private var literalStepError: JSONataError?
 
     private static let bindingPowers: [String: Int] = [
         ".": 75, "[": 80, "]": 0, "{": 70, "}": 0, "(": 80, ")": 0, ",": 0, "@": 80, "#": 80, ";": 0,
@@ -23,6 +24,7 @@ struct Parser {
         guard case .end = parser.current.kind else {
             throw JSONataError(.syntaxError, position: parser.current.position, token: parser.current.text)
         }
+        if let literalStepError = parser.literalStepError { throw literalStepError }
         return try ParentResolver.resolve(root)
     }
 
@@ -221,7 +223,7 @@ struct Parser {
     }
 
     /// Appends `step` to the path `left` (or starts a path).
-    private func pathStep(_ left: Node, _ step: Node) throws(JSONataError) -> Node {
+    private mutating func pathStep(_ left: Node, _ step: Node) throws(JSONataError) -> Node {
         var steps: [Node]
         var keepArray = false
         if case .path(let existing, let keep) = left.kind, left.group == nil {
@@ -240,13 +242,16 @@ struct Parser {
     }
 
     /// Literal steps: a string names a field; numbers, booleans and null are errors.
-    private func checkedStep(_ step: Node, first: Bool) throws(JSONataError) -> Node {
+    private mutating func checkedStep(_ step: Node, first: Bool) throws(JSONataError) -> Node {
         switch step.kind {
         case .string(let name):
             return step.with(kind: .name(name, utf8: Array(name.utf8)))
         case .number, .bool, .null:
             if first { return step }
-            throw JSONataError(.literalStep, position: step.position, token: describeLiteral(step))
+            if literalStepError == nil {
+                literalStepError = JSONataError(.literalStep, position: step.position, token: describeLiteral(step))
+            }
+            return step
         default:
             return step
         }
