@@ -53,12 +53,12 @@ public final class JSONDocument: Sendable {
 
     /// The UTF-8 text the document was read from.
     public let bytes: [UInt8]
-    @usableFromInline let entries: [IndexEntry]
+    @usableFromInline let entries: IndexStorage
 
     /// The top-level value.
     public var root: Index { 0 }
 
-    init(bytes: [UInt8], entries: [IndexEntry]) {
+    init(bytes: [UInt8], entries: IndexStorage) {
         self.bytes = bytes
         self.entries = entries
     }

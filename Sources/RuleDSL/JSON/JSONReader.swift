@@ -18,7 +18,7 @@ struct JSONReader {
     private let input: UnsafeBufferPointer<UInt8>
     private let options: JSONReadOptions
     private var position = 0
-    private var entries: [IndexEntry] = []
+    private var entries: IndexBuilder
     /// Whitespace bytes skipped so far; a container is compact when this did
     /// not change between its opening and closing bracket.
     private var whitespaceSkipped = 0
@@ -33,14 +33,22 @@ struct JSONReader {
     private init(input: UnsafeBufferPointer<UInt8>, options: JSONReadOptions) {
         self.input = input
         self.options = options
+        // About one value per eight bytes of typical JSON; the buffer grows if needed.
+        self.entries = IndexBuilder(capacity: input.count / 8)
+        stack.reserveCapacity(32)
     }
 
     /// Validates `bytes` and returns its index entries.
-    static func index(_ bytes: [UInt8], options: JSONReadOptions) throws(JSONReadError) -> [IndexEntry] {
+    static func index(_ bytes: [UInt8], options: JSONReadOptions) throws(JSONReadError) -> IndexStorage {
         try bytes.withUnsafeBufferPointer { buffer throws(JSONReadError) in
             var reader = JSONReader(input: buffer, options: options)
-            try reader.readDocument()
-            return reader.entries
+            do throws(JSONReadError) {
+                try reader.readDocument()
+            } catch {
+                reader.entries.discard()
+                throw error
+            }
+            return reader.entries.finish()
         }
     }
 
@@ -52,7 +60,6 @@ struct JSONReader {
         guard input.count < Int(UInt32.max) else {
             throw fail("JSON text larger than 4 GiB is not supported", at: 0)
         }
-        entries.reserveCapacity(max(16, input.count / 8))
         skipWhitespace()
         guard position < input.count else { throw fail("empty JSON text: expected a value") }
         try readValues()
