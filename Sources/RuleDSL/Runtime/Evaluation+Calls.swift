@@ -2,13 +2,7 @@
 /// and regular expressions called as functions.
 extension Evaluation {
     func call(_ functionNode: Node, _ argumentNodes: [Node?], _ input: Value?, _ frame: Frame,
-              position: Int, builtin: NativeFunction? = nil) throws(JSONataError) -> Value? {
-        if let builtin, builtinsResolved, !argumentNodes.contains(where: { $0 == nil }) {
-            var arguments: [Value?] = []
-            arguments.reserveCapacity(argumentNodes.count)
-            for argumentNode in argumentNodes { arguments.append(try evaluate(argumentNode!, input, frame)) }
-            return try applyNative(builtin, arguments, context: input, position: position)
-        }
+              position: Int) throws(JSONataError) -> Value? {
         let function = try callee(functionNode, input, frame, partial: argumentNodes.contains { $0 == nil })
         if argumentNodes.contains(where: { $0 == nil }) {
             var parts: [PartialArgument] = []
@@ -115,7 +109,12 @@ extension Evaluation {
     private func applyOther(_ function: FunctionValue, _ arguments: [Value?], context: Value?, position: Int) throws(JSONataError) -> Value? {
         switch function.implementation {
         case .native(let native):
-            return try applyNative(native, arguments, context: context, position: position)
+            var validated = arguments
+            if let signature = native.signature {
+                validated = try signature.validate(arguments, context: context, position: position, functionName: "$" + native.name)
+            }
+            var call = NativeCall(evaluation: self, context: context, position: position)
+            return try native.body(&call, validated)
         case .partial(let inner, let bound):
             var remaining = arguments.makeIterator()
             let filled = bound.map { part -> Value? in
@@ -136,16 +135,6 @@ extension Evaluation {
         case .lambda:
             return try apply(function, arguments, context: context, position: position)
         }
-    }
-
-    /// Calls a built-in function after checking its signature.
-    func applyNative(_ native: NativeFunction, _ arguments: [Value?], context: Value?, position: Int) throws(JSONataError) -> Value? {
-        var validated = arguments
-        if let signature = native.signature {
-            validated = try signature.validate(arguments, context: context, position: position, functionName: "$" + native.name)
-        }
-        var call = NativeCall(evaluation: self, context: context, position: position)
-        return try native.body(&call, validated)
     }
 
     /// What calling a regular expression gives: the first match at or after
