@@ -8,12 +8,33 @@ public struct RuleExpression: Sendable {
     /// The expression's text.
     public let source: String
     let root: Node
+    /// Whether the expression binds the name of a built-in function (with
+    /// `:=`, as a parameter or with `@`/`#`): then calls look names up.
+    let rebindsBuiltins: Bool
 
     /// Compiles `source`.
     /// - Throws: ``JSONataError`` with an S0xxx code and the position of the problem.
     public init(_ source: String) throws(JSONataError) {
         self.source = source
         self.root = try Parser.parse(source)
+        self.rebindsBuiltins = Self.boundNames(root).contains { FunctionLibrary.functions[$0] != nil }
+    }
+
+    /// Every variable name the expression binds.
+    private static func boundNames(_ node: Node) -> Set<String> {
+        var names: Set<String> = []
+        func visit(_ node: Node) {
+            switch node.kind {
+            case .bind(let name, _): names.insert(name)
+            case .lambda(let definition): names.formUnion(definition.parameters)
+            default: break
+            }
+            if let focus = node.focus { names.insert(focus) }
+            for stage in node.stages { if case .indexBinding(let name) = stage { names.insert(name) } }
+            node.forEachChild(visit)
+        }
+        visit(node)
+        return names
     }
 
     /// Evaluates the expression against `input` (nil for no input).
@@ -32,6 +53,7 @@ public struct RuleExpression: Sendable {
             input = .array([array], [.sequence, .outerWrapper])
         }
         let evaluation = Evaluation(root: input, limits: limits)
+        evaluation.builtinsResolved = !rebindsBuiltins && !bindings.keys.contains { FunctionLibrary.functions[$0] != nil }
         let frame = Frame(parent: nil, bindings: bindings)
         let result = try evaluation.evaluate(root, input, frame)
         return Self.finalize(result)

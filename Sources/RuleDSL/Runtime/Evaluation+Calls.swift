@@ -2,7 +2,13 @@
 /// and regular expressions called as functions.
 extension Evaluation {
     func call(_ functionNode: Node, _ argumentNodes: [Node?], _ input: Value?, _ frame: Frame,
-              position: Int) throws(JSONataError) -> Value? {
+              position: Int, builtin: NativeFunction? = nil) throws(JSONataError) -> Value? {
+        if let builtin, builtinsResolved, !argumentNodes.contains(where: { $0 == nil }) {
+            var arguments: [Value?] = []
+            arguments.reserveCapacity(argumentNodes.count)
+            for argumentNode in argumentNodes { arguments.append(try evaluate(argumentNode!, input, frame)) }
+            return try applyNative(builtin, arguments, context: input, position: position)
+        }
         let function = try callee(functionNode, input, frame, partial: argumentNodes.contains { $0 == nil })
         if argumentNodes.contains(where: { $0 == nil }) {
             var parts: [PartialArgument] = []
@@ -109,12 +115,7 @@ extension Evaluation {
     private func applyOther(_ function: FunctionValue, _ arguments: [Value?], context: Value?, position: Int) throws(JSONataError) -> Value? {
         switch function.implementation {
         case .native(let native):
-            var validated = arguments
-            if let signature = native.signature {
-                validated = try signature.validate(arguments, context: context, position: position, functionName: "$" + native.name)
-            }
-            var call = NativeCall(evaluation: self, context: context, position: position)
-            return try native.body(&call, validated)
+            return try applyNative(native, arguments, context: context, position: position)
         case .partial(let inner, let bound):
             var remaining = arguments.makeIterator()
             let filled = bound.map { part -> Value? in
@@ -135,6 +136,16 @@ extension Evaluation {
         case .lambda:
             return try apply(function, arguments, context: context, position: position)
         }
+    }
+
+    /// Calls a built-in function after checking its signature.
+    func applyNative(_ native: NativeFunction, _ arguments: [Value?], context: Value?, position: Int) throws(JSONataError) -> Value? {
+        var validated = arguments
+        if let signature = native.signature {
+            validated = try signature.validate(arguments, context: context, position: position, functionName: "$" + native.name)
+        }
+        var call = NativeCall(evaluation: self, context: context, position: position)
+        return try native.body(&call, validated)
     }
 
     /// What calling a regular expression gives: the first match at or after

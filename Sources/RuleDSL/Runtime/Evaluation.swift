@@ -36,6 +36,9 @@ final class Evaluation {
     let root: Value?
     let limits: EvaluationLimits
     private(set) var depth = 0
+    /// Whether calls of built-in names may use the function resolved at
+    /// compile time (nothing in this evaluation binds those names).
+    var builtinsResolved = false
     private let deadline: UInt64?
     private var steps = 0
 
@@ -196,7 +199,7 @@ final class Evaluation {
             frame.bind(name, value)
             return value
         case .call(let function, let arguments):
-            return try call(function, arguments, input, frame, position: node.position)
+            return try call(function, arguments, input, frame, position: node.position, builtin: node.builtin)
         case .lambda(let definition):
             return .function(FunctionValue(.lambda(definition, frame, input: input)))
         case .apply(let left, let right):

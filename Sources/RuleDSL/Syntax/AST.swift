@@ -84,6 +84,10 @@ extension RuleExpression {
         let bindsPerItem: Bool
         /// Whether the node is a path with a step that binds per item.
         let isTuplePath: Bool
+        /// For a call of `$name` where name is a built-in function: that
+        /// function, so that evaluation need not look the name up (unless the
+        /// expression or the caller binds the name to something else).
+        let builtin: NativeFunction?
 
         init(_ kind: Kind, position: Int, stages: [Stage] = [], focus: String? = nil,
              group: [(Node, Node)]? = nil, ancestorSlot: String? = nil) {
@@ -100,6 +104,11 @@ extension RuleExpression {
                 self.isTuplePath = steps.contains { $0.bindsPerItem }
             } else {
                 self.isTuplePath = binds
+            }
+            if case .call(let callee, _) = kind, case .variable(let name) = callee.kind, callee.stages.isEmpty {
+                self.builtin = FunctionLibrary.functions[name]
+            } else {
+                self.builtin = nil
             }
         }
 
