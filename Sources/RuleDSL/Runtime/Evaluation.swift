@@ -111,6 +111,18 @@ final class Evaluation {
 
     // MARK: - Evaluate a node
 
+    /// Whether a focus binding (`@$v`) on a node that stands alone has no
+    /// effect. JSONata makes a path of a lone field name, wildcard or
+    /// descendant step, so their focus binds per item; any other node
+    /// (`$@$i`, `[1,2]@$i`) is not a path, and its focus is ignored.
+    static func focusIsInertOutsidePath(_ node: Node) -> Bool {
+        guard node.focus != nil, node.ancestorSlot == nil else { return false }
+        switch node.kind {
+        case .name, .wildcard, .descendants, .parent: return false
+        default: return true
+        }
+    }
+
     /// Evaluates `node` against `input`: its own value, then its predicates
     /// and group-by, then a result sequence of one item stands for the item.
     func evaluate(_ node: Node, _ input: Value?, _ frame: Frame) throws(JSONataError) -> Value? {
@@ -119,7 +131,7 @@ final class Evaluation {
         var result: Value?
         if node.bindsPerItem, case .path = node.kind {
             result = try evaluateKind(node, input, frame)
-        } else if node.bindsPerItem {
+        } else if node.bindsPerItem, !Self.focusIsInertOutsidePath(node) {
             result = try evaluateTuplePath([node], keepSingleton: false, group: nil, input, frame)
         } else {
             result = try evaluateKind(node, input, frame)

@@ -27,6 +27,13 @@ final class RuleExpressionTests: XCTestCase {
                        "[0.30000000000000004,0.30000000000000004,1e+21,0.6666666666666666]")
     }
 
+    func testFocusBindsPerItemOnlyWhereTheStepIsAPath() throws {
+        XCTAssertEqual(try evaluate("$@$i", "[1,2,3]"), "[1,2,3]")
+        XCTAssertEqual(try evaluate("$@$i.($i * 2)", "[1,2,3]"), "[2,4,6]")
+        XCTAssertEqual(try evaluate("a@$x.($x)", #"{"a": [1, 2]}"#), "[1,2]")
+        XCTAssertEqual(try evaluate("a@$x", #"{"a": [1, 2]}"#), #"[{"a":[1,2]},{"a":[1,2]}]"#)
+    }
+
     func testSyntaxErrorsCarryCodeAndPosition() {
         let cases: [(String, String, Int)] = [
             ("{\"a\": }", "S0211", 6), ("foo(", "S0207", 4), ("\"abc", "S0101", 0), ("1 +", "S0207", 3),
