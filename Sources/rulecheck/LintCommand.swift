@@ -46,10 +46,8 @@ struct LintCommand: ParsableCommand {
     static func lint(text: String, file: String, expectedName: String?) -> [TemplateDiagnostic] {
         do {
             return try TemplateLoader.load(text: text, file: file, expectedName: expectedName).warnings
-        } catch let error as TemplateLoadError {
-            return error.diagnostics
         } catch {
-            return []
+            return error.diagnostics
         }
     }
 }

@@ -59,12 +59,12 @@ extension FunctionLibrary {
             let fill = String(String.UnicodeScalarView((0..<(target - length)).map { paddingScalars[$0 % paddingScalars.count] }))
             return .string(width < 0 ? fill + text : text + fill)
         },
-        NativeFunction("contains", "<s-(sf):b>") { _, arguments throws(JSONataError) in
+        NativeFunction("contains", "<s-(sf):b>") { call, arguments throws(JSONataError) in
             guard let text = arguments[argument: 0].string else { return nil }
             switch arguments[argument: 1] {
             case .function(let function)?:
-                guard case .regex(let pattern) = function.implementation else { return .bool(false) }
-                return .bool(pattern.firstMatch(in: text) != nil)
+                if case .regex(let pattern) = function.implementation { return .bool(pattern.firstMatch(in: text) != nil) }
+                return .bool(!(try matches(call, function, in: text, limit: 1, functionName: "contains")).isEmpty)
             case let other:
                 guard let needle = other.string else { return nil }
                 return .bool(needle.isEmpty || text.contains(needle))
@@ -80,11 +80,11 @@ extension FunctionLibrary {
             var parts: [String]
             switch arguments[argument: 1] {
             case .function(let function)?:
-                guard case .regex(let pattern) = function.implementation else { throw call.error(.argumentMismatch, token: "2") }
                 parts = []
                 var last = 0
                 let utf16 = Array(text.utf16)
-                for match in pattern.matches(in: text) {
+                for match in try matches(call, function, in: text, functionName: "split") {
+                    guard match.index >= last, match.end <= utf16.count else { throw call.error(.matcherNotFunction, token: "split") }
                     parts.append(String(decoding: utf16[last..<match.index], as: UTF16.self))
                     last = match.end
                 }
@@ -106,7 +106,7 @@ extension FunctionLibrary {
         },
         NativeFunction("match", "<s-f<s:o>n?:a<o>>") { call, arguments throws(JSONataError) in
             guard let text = arguments[argument: 0].string else { return nil }
-            guard case .function(let function)? = arguments[argument: 1], case .regex(let pattern) = function.implementation else {
+            guard case .function(let function)? = arguments[argument: 1] else {
                 throw call.error(.argumentMismatch, token: "2")
             }
             var limit = Int.max
@@ -114,14 +114,15 @@ extension FunctionLibrary {
                 guard requested >= 0 else { throw call.error(.matchLimitNegative) }
                 limit = Int(requested)
             }
-            let matches = pattern.matches(in: text).prefix(limit).map { match -> Value in
+            let found = try matches(call, function, in: text, limit: limit, functionName: "match")
+            let objects = found.map { match -> Value in
                 var object = ObjectValue()
                 object["match"] = .string(match.text)
                 object["index"] = .number(Double(match.index))
                 object["groups"] = .array(match.groups.map { .string($0) }, [])
                 return .object(object)
             }
-            return .array(Array(matches), .sequence)
+            return .array(objects, .sequence)
         },
         NativeFunction("replace", "<s-(sf)(sf)n?:s>") { call, arguments throws(JSONataError) in
             try replace(&call, arguments)
@@ -168,12 +169,13 @@ extension FunctionLibrary {
             limit = Int(requested)
         }
         let replacement = arguments[argument: 2]
-        if case .function(let function)? = arguments[argument: 1], case .regex(let pattern) = function.implementation {
+        if case .function(let function)? = arguments[argument: 1] {
             let utf16 = Array(text.utf16)
             var result = ""
             var last = 0
-            for match in pattern.matches(in: text).prefix(limit) {
+            for match in try matches(call, function, in: text, limit: limit, functionName: "replace") {
                 guard match.end > match.index else { throw call.error(.zeroLengthMatch) }
+                guard match.index >= last, match.end <= utf16.count else { throw call.error(.matcherNotFunction, token: "replace") }
                 result += String(decoding: utf16[last..<match.index], as: UTF16.self)
                 result += try replacementText(&call, replacement, match)
                 last = match.end
