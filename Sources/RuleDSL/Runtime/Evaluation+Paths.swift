@@ -182,6 +182,19 @@ extension Evaluation {
     /// Evaluates a path in which some step binds variables per item.
     func evaluateTuplePath(_ steps: [Node], keepSingleton: Bool, group: [(Node, Node)]?, _ input: Value?,
                            _ frame: Frame) throws(JSONataError) -> Value? {
+        let tuples = try tupleStream(steps, input, frame)
+        if let group {
+            let values = tuples.compactMap(\.value)
+            let bindings = tuples.filter { $0.value != nil }.map(\.bindings)
+            return try groupBy(.array(values, .sequence), group, frame, position: steps[0].position, tupleBindings: bindings)
+        }
+        var flags: ArrayFlags = .sequence
+        if keepSingleton { flags.insert(.keepSingleton) }
+        return .array(tuples.compactMap(\.value), flags)
+    }
+
+    /// The items of a path with the variables each one binds.
+    private func tupleStream(_ steps: [Node], _ input: Value?, _ frame: Frame) throws(JSONataError) -> [Tuple] {
         var tuples: [Tuple]
         if case .variable = steps[0].kind {
             tuples = [Tuple(value: input, bindings: [:])]
@@ -200,14 +213,10 @@ extension Evaluation {
             var next: [Tuple] = []
             for tuple in tuples {
                 let tupleFrame = tuple.bindings.isEmpty ? frame : Frame(parent: frame, bindings: tuple.bindings)
-                var value = try evaluateKind(step, tuple.value, tupleFrame)
-                if stepIndex > 0, case .array = step.kind, case .array(let elements, let flags)? = value {
-                    value = .array(elements, flags.union(.constructed))
-                }
-                var produced = flattenStep(value.map { [$0] } ?? [], keepConstructed: false)
-                    .compactMap { $0 }
-                    .map { item -> Tuple in
+                var produced = try stepItems(step, stepIndex: stepIndex, tuple.value, tupleFrame)
+                    .map { item, innerBindings -> Tuple in
                         var bindings = tuple.bindings
+                        bindings.merge(innerBindings) { _, inner in inner }
                         if let slot = step.ancestorSlot, let context = tuple.value { bindings[slot] = context }
                         if let focus = step.focus {
                             bindings[focus] = item
@@ -224,14 +233,24 @@ extension Evaluation {
             tuples = try applyStages(Array(step.stages.drop { if case .indexBinding = $0 { return true } else { return false } }), step, next, frame)
             if tuples.isEmpty { break }
         }
-        if let group {
-            let values = tuples.compactMap(\.value)
-            let bindings = tuples.filter { $0.value != nil }.map(\.bindings)
-            return try groupBy(.array(values, .sequence), group, frame, position: steps[0].position, tupleBindings: bindings)
+        return tuples
+    }
+
+    /// The items one step produces from one input item, each with the
+    /// variables it binds: none for an ordinary step, the inner path's
+    /// bindings for a block that ends in a tuple path.
+    private func stepItems(_ step: Node, stepIndex: Int, _ input: Value?,
+                           _ frame: Frame) throws(JSONataError) -> [(Value, [String: Value])] {
+        if step.yieldsTuples, case .block(let expressions) = step.kind, case .path(let innerSteps, _)? = expressions.last?.kind {
+            let scope = Frame(parent: frame)
+            for expression in expressions.dropLast() { _ = try evaluate(expression, input, scope) }
+            return try tupleStream(innerSteps, input, scope).compactMap { tuple in tuple.value.map { ($0, tuple.bindings) } }
         }
-        var flags: ArrayFlags = .sequence
-        if keepSingleton { flags.insert(.keepSingleton) }
-        return .array(tuples.compactMap(\.value), flags)
+        var value = try evaluateKind(step, input, frame)
+        if stepIndex > 0, case .array = step.kind, case .array(let elements, let flags)? = value {
+            value = .array(elements, flags.union(.constructed))
+        }
+        return flattenStep(value.map { [$0] } ?? [], keepConstructed: false).compactMap { $0 }.map { ($0, [:]) }
     }
 
     /// Predicates and index bindings that follow a step's first predicate,

@@ -84,6 +84,10 @@ extension RuleExpression {
         let bindsPerItem: Bool
         /// Whether the node is a path with a step that binds per item.
         let isTuplePath: Bool
+        /// Whether the node is a block whose value is a path that binds per
+        /// item: as a step of a path, it passes that path's bindings on
+        /// (so that `%` and `@` variables reach later steps).
+        let yieldsTuples: Bool
         /// For a call of `$name` where name is a built-in function: that
         /// function, so that evaluation need not look the name up (unless the
         /// expression or the caller binds the name to something else).
@@ -101,9 +105,15 @@ extension RuleExpression {
                 || stages.contains { if case .indexBinding = $0 { return true } else { return false } }
             self.bindsPerItem = binds
             if case .path(let steps, _) = kind {
-                self.isTuplePath = steps.contains { $0.bindsPerItem }
+                self.isTuplePath = steps.contains { $0.bindsPerItem || $0.yieldsTuples }
             } else {
                 self.isTuplePath = binds
+            }
+            if case .block(let expressions) = kind, let last = expressions.last, case .path = last.kind,
+               last.isTuplePath, last.stages.isEmpty, last.group == nil {
+                self.yieldsTuples = true
+            } else {
+                self.yieldsTuples = false
             }
             if case .call(let callee, _) = kind, case .variable(let name) = callee.kind, callee.stages.isEmpty {
                 self.builtin = FunctionLibrary.functions[name]

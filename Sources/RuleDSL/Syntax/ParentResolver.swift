@@ -73,7 +73,33 @@ enum ParentResolver {
         let key = StepKey(path: context.path, stepIndex: context.stepIndex)
         let slot = resolution.slotsByStep[key] ?? "%\(resolution.slotsByStep.count)"
         resolution.slotsByStep[key] = slot
-        return (slot, Ancestry(path: context.path, steps: context.steps, stepIndex: context.stepIndex - 1, outer: context.outer))
+        let target = output(ofStep: context.stepIndex - 1, path: context.path, steps: context.steps,
+                            outer: context.outer, skippingFocus: context.steps[context.stepIndex].focus != nil, resolution)
+        return (slot, target)
+    }
+
+    /// What the output items of step `index` of a path are. A block ending
+    /// in a path yields that path's items; a `%` step yields its target. A
+    /// focus step (`@$v`) keeps its input as the context, so when
+    /// `skippingFocus` its output is its input's. JSONata resolves a `%`
+    /// after a focus step to that step's input; the next `%` goes on from
+    /// the step that produced that input when the resolved step was itself a
+    /// focus step, else from the step just before (parent.json cases 26, 27).
+    private static func output(ofStep index: Int, path: ObjectIdentifier, steps: [Node], outer: Ancestry?,
+                               skippingFocus: Bool, _ resolution: Resolution) -> Ancestry {
+        guard index >= 0 else { return Ancestry(path: path, steps: steps, stepIndex: -1, outer: outer) }
+        let step = steps[index]
+        if case .parent = step.kind, let target = resolution.targets[ObjectIdentifier(step)] {
+            return target
+        }
+        if skippingFocus, step.focus != nil {
+            return output(ofStep: index - 1, path: path, steps: steps, outer: outer, skippingFocus: true, resolution)
+        }
+        if case .block(let expressions) = step.kind, let last = expressions.last, case .path(let inner, _) = last.kind {
+            let input = output(ofStep: index - 1, path: path, steps: steps, outer: outer, skippingFocus: false, resolution)
+            return Ancestry(path: ObjectIdentifier(last), steps: inner, stepIndex: inner.count - 1, outer: input)
+        }
+        return Ancestry(path: path, steps: steps, stepIndex: index, outer: outer)
     }
 
     private static func walk(_ node: Node, context: Ancestry?, _ resolution: Resolution) throws(JSONataError) {
@@ -87,16 +113,8 @@ enum ParentResolver {
             var stepContext = context
             for (index, step) in steps.enumerated() {
                 try walkStep(step, context: stepContext, resolution)
-                let output: Ancestry
-                if case .parent = step.kind, let target = resolution.targets[ObjectIdentifier(step)] {
-                    output = target
-                } else if case .block(let expressions) = step.kind, let last = expressions.last,
-                          case .path(let inner, _) = last.kind {
-                    // A block ending in a path: its items are that path's output.
-                    output = Ancestry(path: ObjectIdentifier(last), steps: inner, stepIndex: inner.count - 1, outer: stepContext)
-                } else {
-                    output = Ancestry(path: pathID, steps: steps, stepIndex: index, outer: context)
-                }
+                let output = output(ofStep: index, path: pathID, steps: steps, outer: context,
+                                    skippingFocus: false, resolution)
                 for stage in step.stages {
                     if case .predicate(let predicate) = stage { try walk(predicate, context: output, resolution) }
                 }

@@ -6,7 +6,7 @@ import XCTest
 /// rate that only ever goes up (the note of each change lists the failures).
 final class JSONataSuiteTests: XCTestCase {
     /// Pass rates reached so far; a change that lowers one fails here.
-    private let languageFloor = 0.992
+    private let languageFloor = 1.0
     private let functionFloor = 0.998
 
     func testConformanceSuite() throws {

@@ -34,6 +34,20 @@ final class RuleExpressionTests: XCTestCase {
         XCTAssertEqual(try evaluate("a@$x", #"{"a": [1, 2]}"#), #"[{"a":[1,2]},{"a":[1,2]}]"#)
     }
 
+    func testParentReachesThroughBlocksAndFocusSteps() throws {
+        let data = #"{"shop": "s", "orders": [{"id": 1, "items": [{"n": "a"}, {"n": "b"}]}, {"id": 2, "items": [{"n": "c"}]}]}"#
+        XCTAssertEqual(try evaluate("(orders.items).{'n': n, 'order': %.id}", data),
+                       #"[{"n":"a","order":1},{"n":"b","order":1},{"n":"c","order":2}]"#)
+        XCTAssertEqual(try evaluate("(orders.items)[%.id = 2].n", data), #""c""#)
+        XCTAssertEqual(try evaluate("(orders).(items).(n & %.%.shop)", data), #"["as","bs","cs"]"#)
+        // After a focus step, `%` is that step's input and `%.%` goes on past the other focus steps.
+        let library = #"{"lib": {"loans": [{"book": 1}, {"book": 2}], "books": [{"id": 1, "t": "x"}, {"id": 2, "t": "y"}]}}"#
+        XCTAssertEqual(try evaluate("lib.loans@$l.books@$b[$l.book = $b.id].{'t': $b.t, 'p': $keys(%), 'pp': $keys(%.%)}", library),
+                       #"[{"t":"x","p":["loans","books"],"pp":"lib"},{"t":"y","p":["loans","books"],"pp":"lib"}]"#)
+        XCTAssertEqual(try evaluate("lib.loans@$l.books[$l.book = id].{'t': t, 'pp': $keys(%.%)}", library),
+                       #"[{"t":"x","pp":["loans","books"]},{"t":"y","pp":["loans","books"]}]"#)
+    }
+
     func testSyntaxErrorsCarryCodeAndPosition() {
         let cases: [(String, String, Int)] = [
             ("{\"a\": }", "S0211", 6), ("foo(", "S0207", 4), ("\"abc", "S0101", 0), ("1 +", "S0207", 3),
