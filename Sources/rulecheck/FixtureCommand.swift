@@ -23,17 +23,13 @@ struct FixtureCommand: ParsableCommand {
     @Argument(help: "The rule, FLAVOR:SERVICE (for a fixture file; optional when the file names its rule).")
     var rule: String?
 
-    @Option(name: .customLong("templates"), help: "A directory of templates to add (repeatable); its flavors replace built-in ones.")
-    var templateDirectories: [String] = []
-
-    @Option(name: .customLong("plugin"), help: "A plugin directory to load (repeatable): its plugin.yaml and templates/.")
-    var pluginDirectories: [String] = []
+    @OptionGroup var catalogOptions: CatalogOptions
 
     @Flag(help: "Print a machine-readable report with every case's actual output.")
     var json = false
 
     func run() throws {
-        let catalog = try loadCatalog(templateDirectories: templateDirectories, pluginDirectories: pluginDirectories)
+        let catalog = try catalogOptions.loadCatalog()
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             printError("\(path): no such file or directory")

@@ -59,14 +59,10 @@ struct ListCommand: ParsableCommand {
         abstract: "List every rule in the catalog with its conversions and metadata."
     )
 
-    @Option(name: .customLong("templates"), help: "A directory of templates to add (repeatable).")
-    var templateDirectories: [String] = []
-
-    @Option(name: .customLong("plugin"), help: "A plugin directory to load (repeatable).")
-    var pluginDirectories: [String] = []
+    @OptionGroup var catalogOptions: CatalogOptions
 
     func run() throws {
-        let catalog = try loadCatalog(templateDirectories: templateDirectories, pluginDirectories: pluginDirectories)
+        let catalog = try catalogOptions.loadCatalog()
         for flavor in catalog.flavorNames {
             guard let template = catalog.template(flavor) else { continue }
             for service in template.rules.services.keys.sorted() {
@@ -89,25 +85,6 @@ func compiledRule(_ catalog: RuleCatalog, _ name: String) throws -> CompiledRule
     do {
         return try catalog.rule(name)
     } catch {
-        printError("\(error)")
-        throw ExitCode(2)
-    }
-}
-
-/// The built-in catalog with added template directories; load errors exit with status 2.
-func loadCatalog(templateDirectories: [String], pluginDirectories: [String] = []) throws -> RuleCatalog {
-    do {
-        let catalog = try RuleCatalog()
-        for directory in templateDirectories {
-            let diagnostics = try catalog.addDirectory(directory)
-            for diagnostic in diagnostics where diagnostic.severity == .error { printError(diagnostic.description) }
-            if diagnostics.contains(where: { $0.severity == .error }) { throw ExitCode(2) }
-        }
-        for directory in pluginDirectories {
-            try catalog.addPlugin(directory: directory)
-        }
-        return catalog
-    } catch let error as CatalogError {
         printError("\(error)")
         throw ExitCode(2)
     }

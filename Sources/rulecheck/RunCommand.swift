@@ -37,14 +37,10 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print the output headers on standard error.")
     var showHeaders = false
 
-    @Option(name: .customLong("templates"), help: "A directory of templates to add (repeatable).")
-    var templateDirectories: [String] = []
-
-    @Option(name: .customLong("plugin"), help: "A plugin directory to load (repeatable).")
-    var pluginDirectories: [String] = []
+    @OptionGroup var catalogOptions: CatalogOptions
 
     func run() throws {
-        let catalog = try loadCatalog(templateDirectories: templateDirectories, pluginDirectories: pluginDirectories)
+        let catalog = try catalogOptions.loadCatalog()
         let compiled = try compiledRule(catalog, rule)
         let variables = try parsedVariables()
         let inputHeaders = try parsedHeaders()
@@ -160,11 +156,10 @@ struct ExplainCommand: ParsableCommand {
     @Argument(help: "One conversion to explain; all that the rule defines when omitted.")
     var conversion: String?
 
-    @Option(name: .customLong("templates"), help: "A directory of templates to add (repeatable).")
-    var templateDirectories: [String] = []
+    @OptionGroup var catalogOptions: CatalogOptions
 
     func run() throws {
-        let catalog = try loadCatalog(templateDirectories: templateDirectories)
+        let catalog = try catalogOptions.loadCatalog()
         let compiled = try compiledRule(catalog, rule)
         var kinds = compiled.rules.definedConversions
         if let conversion {
