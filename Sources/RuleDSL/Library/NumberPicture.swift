@@ -276,8 +276,8 @@ struct NumberPicture {
     /// to `fractionDigits` places.
     private static func splitDigits(_ value: Double, fractionDigits: Int) -> (String, String) {
         var buffer = [CChar](repeating: 0, count: 400)
-        _ = withVaList([fractionDigits, value]) { vsnprintf(&buffer, 400, "%.*f", $0) }
-        let text = String(cString: buffer)
+        let length = withVaList([fractionDigits, value]) { vsnprintf(&buffer, 400, "%.*f", $0) }
+        let text = String(decoding: buffer.prefix(max(0, min(Int(length), 399))).map { UInt8(bitPattern: $0) }, as: UTF8.self)
         guard let point = text.firstIndex(of: ".") else { return (text, "") }
         return (String(text[..<point]), String(text[text.index(after: point)...]))
     }
