@@ -24,9 +24,23 @@ public struct HTTPContent: Sendable, Equatable {
     /// Whether the body is binary (octet-stream, audio, image or video) and
     /// passes two-hop conversions unchanged (DECISIONS T1).
     public var isBinary: Bool {
-        guard let type = mediaType else { return false }
-        return type == "application/octet-stream" || type.hasPrefix("audio/") || type.hasPrefix("image/")
-            || type.hasPrefix("video/")
+        guard let value = headers["Content-Type"] else { return false }
+        return Self.isBinaryMediaType(value.utf8)
+    }
+
+    /// Whether a Content-Type value names a binary media type. Compares the
+    /// bytes case-insensitively without building strings: the check runs for
+    /// every chunk of a stream.
+    static func isBinaryMediaType(_ value: String.UTF8View) -> Bool {
+        var type = value[...]
+        while let first = type.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { type = type.dropFirst() }
+        if let semicolon = type.firstIndex(of: UInt8(ascii: ";")) { type = type[..<semicolon] }
+        while let last = type.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { type = type.dropLast() }
+        let lowercased = type.lazy.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 }
+        if lowercased.elementsEqual("application/octet-stream".utf8) { return true }
+        return ["audio/", "image/", "video/"].contains { prefix in
+            lowercased.starts(with: prefix.utf8)
+        }
     }
 }
 
