@@ -65,7 +65,7 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
 
     /// Whether two header names are the same, ignoring ASCII case.
     public static func sameName(_ left: String, _ right: String) -> Bool {
-        left.utf8.count == right.utf8.count
+        left == right || left.utf8.count == right.utf8.count
             && zip(left.utf8, right.utf8).allSatisfy { lowercaseASCII($0) == lowercaseASCII($1) }
     }
 

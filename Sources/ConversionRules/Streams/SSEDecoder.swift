@@ -15,20 +15,22 @@ public struct SSEDecoder: StreamDecoder {
 
     public mutating func feed(_ bytes: [UInt8]) -> [[UInt8]] {
         var payloads: [[UInt8]] = []
-        for byte in bytes {
+        var index = 0
+        while index < bytes.count {
             if afterCarriageReturn {
                 afterCarriageReturn = false
-                if byte == UInt8(ascii: "\n") { continue }
+                if bytes[index] == UInt8(ascii: "\n") {
+                    index += 1
+                    continue
+                }
             }
-            switch byte {
-            case UInt8(ascii: "\n"):
-                endLine(into: &payloads)
-            case UInt8(ascii: "\r"):
-                endLine(into: &payloads)
-                afterCarriageReturn = true
-            default:
-                line.append(byte)
-            }
+            // Copy the rest of the line at once, up to its end of line.
+            let end = bytes[index...].firstIndex { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") } ?? bytes.count
+            line.append(contentsOf: bytes[index..<end])
+            guard end < bytes.count else { break }
+            endLine(into: &payloads)
+            afterCarriageReturn = bytes[end] == UInt8(ascii: "\r")
+            index = end + 1
         }
         return payloads
     }
@@ -69,12 +71,13 @@ public struct NDJSONDecoder: StreamDecoder {
 
     public mutating func feed(_ bytes: [UInt8]) -> [[UInt8]] {
         var payloads: [[UInt8]] = []
-        for byte in bytes {
-            if byte == UInt8(ascii: "\n") {
-                emit(into: &payloads)
-            } else {
-                line.append(byte)
-            }
+        var index = 0
+        while index < bytes.count {
+            let end = bytes[index...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            line.append(contentsOf: bytes[index..<end])
+            guard end < bytes.count else { break }
+            emit(into: &payloads)
+            index = end + 1
         }
         return payloads
     }
