@@ -58,6 +58,8 @@ public struct Pipeline: Sendable {
 public struct ServiceRules: Sendable {
     public let flavor: String
     public let service: String
+    /// The rule's name, `flavor:service` (stored: every conversion names its rule).
+    public let name: String
     /// The pipelines by ``ConversionKind`` position (nil: not defined), so
     /// that a conversion finds its pipeline without hashing.
     private let pipelineList: [Pipeline?]
@@ -65,6 +67,7 @@ public struct ServiceRules: Sendable {
     public init(flavor: String, service: String, pipelines: [ConversionKind: Pipeline]) {
         self.flavor = flavor
         self.service = service
+        self.name = "\(flavor):\(service)"
         self.pipelineList = ConversionKind.allCases.map { pipelines[$0] }
     }
 
@@ -73,9 +76,6 @@ public struct ServiceRules: Sendable {
         for (kind, pipeline) in zip(ConversionKind.allCases, pipelineList) where pipeline != nil { result[kind] = pipeline }
         return result
     }
-
-    /// The rule's name, `flavor:service`.
-    public var name: String { "\(flavor):\(service)" }
 
     /// The same pipelines under another flavor and service name (a plugin's
     /// service that reuses a template's rule).

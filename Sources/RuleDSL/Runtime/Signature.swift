@@ -110,7 +110,8 @@ struct Signature: Sendable {
     /// Checks `arguments` and returns them as the function receives them.
     /// - Throws: T0410 when an argument does not fit, T0411 when the context
     ///   does not, T0412 for an array element of the wrong type.
-    func validate(_ arguments: [Value?], context: Value?, position: Int, functionName: String) throws(JSONataError) -> [Value?] {
+    func validate(_ arguments: [Value?], context: Value?, position: Int,
+                  functionName: @autoclosure () -> String) throws(JSONataError) -> [Value?] {
         if fitsDirectly(arguments) { return arguments }
         var arguments = arguments
         let symbols = arguments.map(Self.symbol(of:))
@@ -118,13 +119,13 @@ struct Signature: Sendable {
         guard var assignment = match(symbols, 0, 0) else {
             let bad = firstMismatch(symbols)
             throw JSONataError(.argumentMismatch, position: position, token: String(bad + 1),
-                               detail: "Argument \(bad + 1) of function \(functionName) does not match function signature")
+                               detail: "Argument \(bad + 1) of function \(functionName()) does not match function signature")
         }
         if let first = parameters.first, first.usesContext, assignment.first == 0 {
             let context = Evaluation.unwrapped(context)
             guard Self.accepts(first.types, Self.symbol(of: context)) else {
                 throw JSONataError(.contextMismatch, position: position, token: "1",
-                                   detail: "Context value is not a compatible type with argument 1 of function \(functionName)")
+                                   detail: "Context value is not a compatible type with argument 1 of function \(functionName())")
             }
             arguments.insert(context, at: 0)
             assignment[0] = 1
@@ -149,7 +150,7 @@ struct Signature: Sendable {
             if let elementTypes = parameter.elementTypes, let elements = value.arrayElements {
                 for element in elements where !Self.elementFits(elementTypes, Self.symbol(of: element)) {
                     throw JSONataError(.arrayTypeMismatch, position: position, token: String(argumentIndex + 1),
-                                       detail: "Argument \(argumentIndex + 1) of function \(functionName) must be an array of \(Self.typeNames(elementTypes))")
+                                       detail: "Argument \(argumentIndex + 1) of function \(functionName()) must be an array of \(Self.typeNames(elementTypes))")
                 }
             }
             result.append(value)
