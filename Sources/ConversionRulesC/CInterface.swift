@@ -58,6 +58,40 @@ private func setError(_ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CCha
     errorOut?.pointee = cString(message)
 }
 
+/// Runs `body`; a thrown error is reported through `errorOut` with its
+/// status: CR_INVALID_ARGUMENT for a bad argument, CR_NOT_FOUND for a
+/// catalog lookup, CR_ERROR for anything else.
+private func reportingStatus(_ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
+                             _ body: () throws -> Int32) -> Int32 {
+    do {
+        return try body()
+    } catch let argument as ArgumentError {
+        setError(errorOut, argument.message)
+        return Int32(CR_INVALID_ARGUMENT)
+    } catch let catalogError as CatalogError {
+        setError(errorOut, "\(catalogError)")
+        return Int32(CR_NOT_FOUND)
+    } catch {
+        setError(errorOut, "\(error)")
+        return Int32(CR_ERROR)
+    }
+}
+
+/// Runs `body` that makes an object; a thrown error is reported through
+/// `errorOut` and gives NULL.
+private func reportingObject(_ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
+                             _ body: () throws -> OpaquePointer) -> OpaquePointer? {
+    do {
+        return try body()
+    } catch let argument as ArgumentError {
+        setError(errorOut, argument.message)
+        return nil
+    } catch {
+        setError(errorOut, "\(error)")
+        return nil
+    }
+}
+
 private func string(_ pointer: UnsafePointer<CChar>?) -> String? {
     pointer.map { String(cString: $0) }
 }
@@ -153,12 +187,7 @@ public func crOutputClear(_ output: UnsafeMutablePointer<cr_output>?) {
 
 @_cdecl("cr_catalog_open")
 public func crCatalogOpen(_ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> OpaquePointer? {
-    do {
-        return retained(CatalogHandle(try RuleCatalog()))
-    } catch {
-        setError(errorOut, "\(error)")
-        return nil
-    }
+    reportingObject(errorOut) { retained(CatalogHandle(try RuleCatalog())) }
 }
 
 @_cdecl("cr_catalog_free")
@@ -194,6 +223,7 @@ public func crCatalogAddPlugin(_ catalog: OpaquePointer?, _ directory: UnsafePoi
         try handle.catalog.addPlugin(directory: path)
         return Int32(CR_OK)
     } catch {
+        // A plugin that does not load is CR_ERROR, whatever the cause.
         setError(errorOut, "\(error)")
         return Int32(CR_ERROR)
     }
@@ -225,12 +255,7 @@ public func crRuleGet(_ catalog: OpaquePointer?, _ configRef: UnsafePointer<CCha
         setError(errorOut, "catalog and config_ref are required")
         return nil
     }
-    do {
-        return retained(RuleHandle(try handle.catalog.rule(reference)))
-    } catch {
-        setError(errorOut, "\(error)")
-        return nil
-    }
+    return reportingObject(errorOut) { retained(RuleHandle(try handle.catalog.rule(reference))) }
 }
 
 @_cdecl("cr_rule_free")
@@ -250,16 +275,9 @@ public func crConvert(_ rule: OpaquePointer?, _ conversion: UnsafePointer<CChar>
         setError(errorOut, "unknown conversion '\(name)' (streams use cr_stream_open)")
         return Int32(CR_INVALID_ARGUMENT)
     }
-    do {
+    return reportingStatus(errorOut) {
         let content = HTTPContent(headers: try headers(headersJSONText), body: bytes(body, bodyLength))
-        let outcome = try handle.rule.rules.convert(kind, content, variables: try variables(variablesJSON))
-        return fill(output, with: outcome)
-    } catch let argument as ArgumentError {
-        setError(errorOut, argument.message)
-        return Int32(CR_INVALID_ARGUMENT)
-    } catch {
-        setError(errorOut, "\(error)")
-        return Int32(CR_ERROR)
+        return fill(output, with: try handle.rule.rules.convert(kind, content, variables: try variables(variablesJSON)))
     }
 }
 
@@ -285,19 +303,10 @@ public func crConvertTwoHop(_ catalog: OpaquePointer?, _ client: UnsafePointer<C
         setError(errorOut, "kind must be request or response (streams use cr_stream_open_two_hop)")
         return Int32(CR_INVALID_ARGUMENT)
     }
-    do {
+    return reportingStatus(errorOut) {
         let converter = try twoHop(catalog, client, provider, service, base: base)
         let content = HTTPContent(headers: try headers(headersJSONText), body: bytes(body, bodyLength))
         return fill(output, with: try converter.convert(content, variables: try variables(variablesJSON)))
-    } catch let argument as ArgumentError {
-        setError(errorOut, argument.message)
-        return Int32(CR_INVALID_ARGUMENT)
-    } catch let catalogError as CatalogError {
-        setError(errorOut, "\(catalogError)")
-        return Int32(CR_NOT_FOUND)
-    } catch {
-        setError(errorOut, "\(error)")
-        return Int32(CR_ERROR)
     }
 }
 
@@ -309,15 +318,9 @@ public func crStreamOpen(_ rule: OpaquePointer?, _ conversion: UnsafePointer<CCh
         setError(errorOut, "a rule and a stream conversion (stream_response_to_aog or stream_response_from_aog) are required")
         return nil
     }
-    do {
-        return retained(StreamHandle(StreamRewriter(rules: handle.rule.rules, conversion: kind,
-                                                    inputHeaders: try headers(headersJSONText), variables: try variables(variablesJSON))))
-    } catch let argument as ArgumentError {
-        setError(errorOut, argument.message)
-        return nil
-    } catch {
-        setError(errorOut, "\(error)")
-        return nil
+    return reportingObject(errorOut) {
+        retained(StreamHandle(StreamRewriter(rules: handle.rule.rules, conversion: kind,
+                                             inputHeaders: try headers(headersJSONText), variables: try variables(variablesJSON))))
     }
 }
 
@@ -325,16 +328,10 @@ public func crStreamOpen(_ rule: OpaquePointer?, _ conversion: UnsafePointer<CCh
 public func crStreamOpenTwoHop(_ catalog: OpaquePointer?, _ client: UnsafePointer<CChar>?, _ provider: UnsafePointer<CChar>?,
                                _ service: UnsafePointer<CChar>?, _ headersJSONText: UnsafePointer<CChar>?, _ variablesJSON: UnsafePointer<CChar>?,
                                _ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> OpaquePointer? {
-    do {
+    reportingObject(errorOut) {
         let converter = try twoHop(catalog, client, provider, service, base: .streamResponse)
         return retained(StreamHandle(StreamRewriter(converter: converter, inputHeaders: try headers(headersJSONText),
                                                     variables: try variables(variablesJSON))))
-    } catch let argument as ArgumentError {
-        setError(errorOut, argument.message)
-        return nil
-    } catch {
-        setError(errorOut, "\(error)")
-        return nil
     }
 }
 

@@ -17,30 +17,29 @@ public struct HTTPContent: Sendable, Equatable {
     /// The media type of the Content-Type header, lowercased, without parameters.
     public var mediaType: String? {
         guard let value = headers["Content-Type"] else { return nil }
-        let type = value.split(separator: ";", maxSplits: 1).first.map(String.init) ?? value
-        return type.trimmingWhitespace().lowercased()
+        return String(Self.mediaType(of: value)).lowercased()
     }
 
     /// Whether the body is binary (octet-stream, audio, image or video) and
     /// passes two-hop conversions unchanged (DECISIONS T1).
     public var isBinary: Bool {
         guard let value = headers["Content-Type"] else { return false }
-        return Self.isBinaryMediaType(value.utf8)
+        // Compared byte by byte, ignoring ASCII case, without building a
+        // string: the check runs for every chunk of a stream.
+        let type = Self.mediaType(of: value).utf8.lazy.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        if type.elementsEqual("application/octet-stream".utf8) { return true }
+        return ["audio/", "image/", "video/"].contains { type.starts(with: $0.utf8) }
     }
 
-    /// Whether a Content-Type value names a binary media type. Compares the
-    /// bytes case-insensitively without building strings: the check runs for
-    /// every chunk of a stream.
-    static func isBinaryMediaType(_ value: String.UTF8View) -> Bool {
-        var type = value[...]
-        while let first = type.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { type = type.dropFirst() }
-        if let semicolon = type.firstIndex(of: UInt8(ascii: ";")) { type = type[..<semicolon] }
-        while let last = type.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { type = type.dropLast() }
-        let lowercased = type.lazy.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 }
-        if lowercased.elementsEqual("application/octet-stream".utf8) { return true }
-        return ["audio/", "image/", "video/"].contains { prefix in
-            lowercased.starts(with: prefix.utf8)
-        }
+    /// The media type part of a Content-Type value: before any `;`, without
+    /// surrounding spaces and tabs, in its original case.
+    private static func mediaType(of value: String) -> Substring {
+        let utf8 = value.utf8
+        var type = utf8[..<(utf8.firstIndex(of: UInt8(ascii: ";")) ?? utf8.endIndex)]
+        let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        while let first = type.first, isBlank(first) { type = type.dropFirst() }
+        while let last = type.last, isBlank(last) { type = type.dropLast() }
+        return Substring(type)
     }
 }
 

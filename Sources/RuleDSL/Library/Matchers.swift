@@ -11,6 +11,7 @@ extension FunctionLibrary {
     static func matches(_ call: NativeCall, _ matcher: FunctionValue, in text: String, limit: Int = .max,
                         functionName: String) throws(JSONataError) -> [RegexPattern.Match] {
         if case .regex(let pattern) = matcher.implementation {
+            if limit == 1 { return pattern.firstMatch(in: text).map { [$0] } ?? [] }
             return Array(pattern.matches(in: text).prefix(limit))
         }
         var matches: [RegexPattern.Match] = []

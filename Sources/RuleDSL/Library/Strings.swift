@@ -63,7 +63,6 @@ extension FunctionLibrary {
             guard let text = arguments[argument: 0].string else { return nil }
             switch arguments[argument: 1] {
             case .function(let function)?:
-                if case .regex(let pattern) = function.implementation { return .bool(pattern.firstMatch(in: text) != nil) }
                 return .bool(!(try matches(call, function, in: text, limit: 1, functionName: "contains")).isEmpty)
             case let other:
                 guard let needle = other.string else { return nil }

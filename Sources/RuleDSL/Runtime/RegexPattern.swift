@@ -39,21 +39,26 @@ struct RegexPattern: @unchecked Sendable {
         let string = text as NSString
         guard start <= string.length else { return [] }
         let range = NSRange(location: start, length: string.length - start)
-        return expression.matches(in: text, options: [], range: range).map { result in
-            var groups: [String] = []
-            if result.numberOfRanges > 1 {
-                for group in 1..<result.numberOfRanges {
-                    let groupRange = result.range(at: group)
-                    groups.append(groupRange.location == NSNotFound ? "" : string.substring(with: groupRange))
-                }
-            }
-            return Match(text: string.substring(with: result.range), index: result.range.location,
-                         end: result.range.location + result.range.length, groups: groups)
-        }
+        return expression.matches(in: text, options: [], range: range).map { Self.match($0, in: string) }
     }
 
-    /// The first match at or after UTF-16 offset `start`.
+    /// The first match at or after UTF-16 offset `start`; the search stops there.
     func firstMatch(in text: String, from start: Int = 0) -> Match? {
-        matches(in: text, from: start).first
+        let string = text as NSString
+        guard start <= string.length else { return nil }
+        let range = NSRange(location: start, length: string.length - start)
+        return expression.firstMatch(in: text, options: [], range: range).map { Self.match($0, in: string) }
+    }
+
+    private static func match(_ result: NSTextCheckingResult, in string: NSString) -> Match {
+        var groups: [String] = []
+        if result.numberOfRanges > 1 {
+            for group in 1..<result.numberOfRanges {
+                let groupRange = result.range(at: group)
+                groups.append(groupRange.location == NSNotFound ? "" : string.substring(with: groupRange))
+            }
+        }
+        return Match(text: string.substring(with: result.range), index: result.range.location,
+                     end: result.range.location + result.range.length, groups: groups)
     }
 }
