@@ -126,6 +126,9 @@ final class Evaluation {
     /// Evaluates `node` against `input`: its own value, then its predicates
     /// and group-by, then a result sequence of one item stands for the item.
     func evaluate(_ node: Node, _ input: Value?, _ frame: Frame) throws(JSONataError) -> Value? {
+        if let chain = node.nameChain, let input, case .value(let value) = Self.navigate(chain, from: input) {
+            return value
+        }
         try enter(node)
         defer { leave() }
         var result: Value?
@@ -145,6 +148,45 @@ final class Evaluation {
             result = try groupBy(result, group, frame, position: node.position)
         }
         return collapse(result)
+    }
+
+    /// What walking a name chain gave: the value, or a sign that the general
+    /// path evaluation must decide (an array on the way).
+    enum NameNavigation {
+        case value(Value?)
+        case needsPathEvaluation
+    }
+
+    /// Walks a chain of field names through objects, as a path over single
+    /// objects evaluates: a missing field or a non-object on the way gives
+    /// undefined. Arrays on the way (which a path maps over and flattens) and
+    /// result sequences at the end are left to the general evaluation.
+    static func navigate(_ chain: [NameStep], from input: Value) -> NameNavigation {
+        var current = input
+        for step in chain {
+            switch current {
+            case .node(let document, let index):
+                switch document.kind(at: index) {
+                case .object:
+                    let found = step.utf8.withUnsafeBufferPointer { document.member(of: index, keyBytes: $0) }
+                    guard let found else { return .value(nil) }
+                    current = Value.fromDocument(document, found)
+                case .array:
+                    return .needsPathEvaluation
+                default:
+                    return .value(nil)
+                }
+            case .object(let object):
+                guard let member = object[step.name] else { return .value(nil) }
+                current = member
+            case .array:
+                return .needsPathEvaluation
+            default:
+                return .value(nil)
+            }
+        }
+        if case .array(_, let flags) = current, flags.contains(.sequence) { return .needsPathEvaluation }
+        return .value(current)
     }
 
     /// The array an outer wrapper holds; any other value as it is.
@@ -189,6 +231,7 @@ final class Evaluation {
         case .array(let items): return try arrayConstructor(items, input, frame)
         case .object(let pairs):
             if let input, input.isArray { return try groupBy(input, pairs, frame, position: node.position) }
+            if let keys = node.literalKeys { return try objectConstructor(pairs, literalKeys: keys, input, frame) }
             return try objectConstructor(pairs, input, frame)
         case .binary(let op, let left, let right): return try binary(op, left, right, input, frame, position: node.position)
         case .condition(let test, let then, let otherwise):
@@ -344,6 +387,18 @@ final class Evaluation {
         for (index, pair) in pairs.enumerated() {
             guard let key = keys[index], let value = try evaluate(pair.1, input, frame) else { continue }
             result.appendNew(key, value)
+        }
+        return .object(result)
+    }
+
+    /// An object constructor whose keys are distinct string literals: only
+    /// the values are evaluated.
+    private func objectConstructor(_ pairs: [(Node, Node)], literalKeys: [String], _ input: Value?,
+                                   _ frame: Frame) throws(JSONataError) -> Value {
+        var result = ObjectValue(capacity: pairs.count)
+        for index in pairs.indices {
+            guard let value = try evaluate(pairs[index].1, input, frame) else { continue }
+            result.appendNew(literalKeys[index], value)
         }
         return .object(result)
     }

@@ -31,6 +31,11 @@ public struct ObjectValue {
 
     public init() {}
 
+    /// An empty object with room for `capacity` members.
+    init(capacity: Int) {
+        entries.reserveCapacity(capacity)
+    }
+
     /// The keys in insertion order.
     public var keys: [String] { entries.map(\.key) }
 

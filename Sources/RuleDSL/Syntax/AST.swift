@@ -18,6 +18,12 @@ enum Stage: Sendable {
     case indexBinding(String)
 }
 
+/// One field name of a plain name path, with its UTF-8 bytes for lookup in documents.
+struct NameStep: Sendable {
+    let name: String
+    let utf8: [UInt8]
+}
+
 /// A lambda's definition: parameters, optional signature, body.
 struct LambdaDefinition: Sendable {
     let parameters: [String]
@@ -92,6 +98,15 @@ extension RuleExpression {
         /// function, so that evaluation need not look the name up (unless the
         /// expression or the caller binds the name to something else).
         let builtin: NativeFunction?
+        /// For a field name or a path of field names (`a`, `a.b.c`) with no
+        /// predicates, bindings or grouping anywhere: the names, so that
+        /// evaluation can walk objects directly instead of building result
+        /// sequences (the common shape of conversion rules).
+        let nameChain: [NameStep]?
+        /// For an object constructor whose keys are all distinct string
+        /// literals: the keys, so that evaluation need not evaluate them or
+        /// check them for duplicates.
+        let literalKeys: [String]?
 
         init(_ kind: Kind, position: Int, stages: [Stage] = [], focus: String? = nil,
              group: [(Node, Node)]? = nil, ancestorSlot: String? = nil) {
@@ -120,6 +135,40 @@ extension RuleExpression {
             } else {
                 self.builtin = nil
             }
+            let plain = stages.isEmpty && focus == nil && group == nil && ancestorSlot == nil
+            self.nameChain = plain ? Self.nameChain(of: kind) : nil
+            if case .object(let pairs) = kind {
+                self.literalKeys = Self.distinctLiteralKeys(pairs)
+            } else {
+                self.literalKeys = nil
+            }
+        }
+
+        private static func nameChain(of kind: Kind) -> [NameStep]? {
+            switch kind {
+            case .name(let name, let utf8):
+                return [NameStep(name: name, utf8: utf8)]
+            case .path(let steps, let keepSingletonArray):
+                guard !keepSingletonArray else { return nil }
+                var chain: [NameStep] = []
+                for step in steps {
+                    guard case .name = step.kind, let names = step.nameChain else { return nil }
+                    chain += names
+                }
+                return chain
+            default:
+                return nil
+            }
+        }
+
+        private static func distinctLiteralKeys(_ pairs: [(Node, Node)]) -> [String]? {
+            var keys: [String] = []
+            for (key, _) in pairs {
+                guard case .string(let literal) = key.kind, key.stages.isEmpty, key.group == nil,
+                      !keys.contains(literal) else { return nil }
+                keys.append(literal)
+            }
+            return keys
         }
 
         /// A copy with other annotations.
