@@ -39,7 +39,7 @@ enum PartialArgument {
 }
 
 /// A built-in function: its name, signature and implementation.
-struct NativeFunction: Sendable {
+final class NativeFunction: Sendable {
     typealias Body = @Sendable (_ call: inout NativeCall, _ arguments: [Value?]) throws(JSONataError) -> Value?
 
     let name: String

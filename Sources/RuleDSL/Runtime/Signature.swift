@@ -3,11 +3,51 @@
 /// an array is expected becomes a one-element array; a `-` parameter takes
 /// the context when the argument is missing).
 struct Signature: Sendable {
+    /// A set of the signature's type symbols as bits, so that checking a
+    /// call's arguments costs a few instructions and no hashing.
+    struct Types: OptionSet, Sendable {
+        let rawValue: UInt16
+        init(rawValue: UInt16) { self.rawValue = rawValue }
+
+        static let boolean = Types(rawValue: 1 << 0)
+        static let number = Types(rawValue: 1 << 1)
+        static let string = Types(rawValue: 1 << 2)
+        static let null = Types(rawValue: 1 << 3)
+        static let array = Types(rawValue: 1 << 4)
+        static let object = Types(rawValue: 1 << 5)
+        static let function = Types(rawValue: 1 << 6)
+        /// `j`: any JSON value (not a function).
+        static let json = Types(rawValue: 1 << 7)
+        /// `x`: any value.
+        static let any = Types(rawValue: 1 << 8)
+        /// The symbol of an undefined argument (never in a signature).
+        static let missing = Types(rawValue: 1 << 9)
+        /// `u`: boolean, number, string or null.
+        static let simple: Types = [.boolean, .number, .string, .null]
+
+        /// The types of one signature symbol; nil for a character that is none.
+        init?(symbol: Character) {
+            switch symbol {
+            case "b": self = .boolean
+            case "n": self = .number
+            case "s": self = .string
+            case "l": self = .null
+            case "a": self = .array
+            case "o": self = .object
+            case "f": self = .function
+            case "j": self = .json
+            case "x": self = .any
+            case "u": self = .simple
+            default: return nil
+            }
+        }
+    }
+
     struct Parameter: Sendable {
-        /// Accepted type symbols: b n s l a o f j x (u is expanded to b n s l).
-        var types: Set<Character>
+        /// Accepted types (u is expanded to b n s l).
+        var types: Types
         /// For `a<T>`: the type every element must have.
-        var elementTypes: Set<Character>?
+        var elementTypes: Types?
         var optional = false
         var variadic = false
         var usesContext = false
@@ -31,12 +71,10 @@ struct Signature: Sendable {
             let character = characters[index]
             if character == ":" { break }  // the return type is not checked
             switch character {
-            case "b", "n", "s", "l", "o", "j", "x":
-                parameters.append(Parameter(types: [character]))
-            case "u":
-                parameters.append(Parameter(types: ["b", "n", "s", "l"]))
+            case "b", "n", "s", "l", "o", "j", "x", "u":
+                parameters.append(Parameter(types: Types(symbol: character)!))
             case "a", "f":
-                parameters.append(Parameter(types: [character]))
+                parameters.append(Parameter(types: Types(symbol: character)!))
                 if index + 1 < characters.count, characters[index + 1] == "<" {
                     let start = index + 1
                     var depth = 0
@@ -48,17 +86,21 @@ struct Signature: Sendable {
                     }
                     guard end < characters.count else { throw fail(start) }
                     if character == "a" {
-                        let inner = String(characters[(start + 1)..<end])
-                        parameters[parameters.count - 1].elementTypes = inner == "u" ? ["b", "n", "s", "l"] : Set(inner)
+                        var inner = Types()
+                        for symbol in characters[(start + 1)..<end] {
+                            if let types = Types(symbol: symbol) { inner.formUnion(types) }
+                        }
+                        parameters[parameters.count - 1].elementTypes = inner
                     }
                     index = end
                 }
             case "(":
                 guard let close = characters[index...].firstIndex(of: ")") else { throw fail(index) }
-                var types = Set<Character>()
+                var types = Types()
                 for choice in characters[(index + 1)..<close] {
                     if choice == "<" { throw JSONataError(.signatureChoiceParameterized, position: position + index) }
-                    if choice == "u" { types.formUnion(["b", "n", "s", "l"]) } else { types.insert(choice) }
+                    guard let choiceTypes = Types(symbol: choice) else { throw fail(index) }
+                    types.formUnion(choiceTypes)
                 }
                 parameters.append(Parameter(types: types))
                 index = close
@@ -75,36 +117,33 @@ struct Signature: Sendable {
         self.parameters = parameters
     }
 
-    /// The type symbol of an argument; "m" for undefined.
-    static func symbol(of value: Value?) -> Character {
-        guard let value else { return "m" }
+    /// The type of an argument; ``Types/missing`` for undefined.
+    static func symbol(of value: Value?) -> Types {
+        guard let value else { return .missing }
         switch value {
-        case .null: return "l"
-        case .bool: return "b"
-        case .number: return "n"
-        case .string: return "s"
-        case .array: return "a"
-        case .object: return "o"
-        case .function: return "f"
+        case .null: return .null
+        case .bool: return .boolean
+        case .number: return .number
+        case .string: return .string
+        case .array: return .array
+        case .object: return .object
+        case .function: return .function
         case .node(let document, let index):
             switch document.kind(at: index) {
-            case .number: return "n"
-            case .string: return "s"
-            case .array: return "a"
-            case .object: return "o"
-            case .null: return "l"
-            case .boolean: return "b"
+            case .number: return .number
+            case .string: return .string
+            case .array: return .array
+            case .object: return .object
+            case .null: return .null
+            case .boolean: return .boolean
             }
         }
     }
 
-    private static func accepts(_ types: Set<Character>, _ symbol: Character) -> Bool {
-        if symbol == "m" { return true }
-        if types.contains("x") { return true }
-        if types.contains("j") && symbol != "f" { return true }
-        if types.contains(symbol) { return true }
+    private static func accepts(_ types: Types, _ symbol: Types) -> Bool {
+        if symbol == .missing { return true }
         // Any single value is accepted where an array is expected; it is wrapped.
-        return types.contains("a")
+        return elementFits(types, symbol) || types.contains(.array)
     }
 
     /// Checks `arguments` and returns them as the function receives them.
@@ -143,8 +182,8 @@ struct Signature: Sendable {
                 result.append(nil)
                 continue
             }
-            if parameter.types.contains("a"), !value.isArray, !parameter.types.contains(Self.symbol(of: value)),
-               !parameter.types.contains("x"), !parameter.types.contains("j") {
+            if parameter.types.contains(.array), !value.isArray, !parameter.types.contains(Self.symbol(of: value)),
+               !parameter.types.contains(.any), !parameter.types.contains(.json) {
                 value = .array([value], [])
             }
             if let elementTypes = parameter.elementTypes, let elements = value.arrayElements {
@@ -170,24 +209,25 @@ struct Signature: Sendable {
                 continue
             }
             let symbol = Self.symbol(of: arguments[index])
-            if symbol == "m" { continue }
-            let types = parameter.types
-            guard types.contains(symbol) || types.contains("x") || (types.contains("j") && symbol != "f") else { return false }
+            if symbol == .missing { continue }
+            guard Self.elementFits(parameter.types, symbol) else { return false }
         }
         return true
     }
 
-    private static func elementFits(_ types: Set<Character>, _ symbol: Character) -> Bool {
-        types.contains(symbol) || types.contains("x") || (types.contains("j") && symbol != "f")
+    private static func elementFits(_ types: Types, _ symbol: Types) -> Bool {
+        types.contains(symbol) || types.contains(.any) || (types.contains(.json) && symbol != .function)
     }
 
-    private static func typeNames(_ types: Set<Character>) -> String {
-        let names: [Character: String] = ["n": "numbers", "s": "strings", "b": "booleans", "o": "objects", "a": "arrays", "f": "functions", "l": "nulls"]
-        return types.sorted().compactMap { names[$0] }.joined(separator: " or ")
+    private static func typeNames(_ types: Types) -> String {
+        // In the order of the symbols' letters, as JSONata's messages list them.
+        let names: [(Types, String)] = [(.array, "arrays"), (.boolean, "booleans"), (.function, "functions"),
+                                        (.null, "nulls"), (.number, "numbers"), (.object, "objects"), (.string, "strings")]
+        return names.filter { types.contains($0.0) }.map(\.1).joined(separator: " or ")
     }
 
     /// How many arguments each parameter takes, when the arguments fit.
-    private func match(_ symbols: [Character], _ parameterIndex: Int, _ symbolIndex: Int) -> [Int]? {
+    private func match(_ symbols: [Types], _ parameterIndex: Int, _ symbolIndex: Int) -> [Int]? {
         if parameterIndex == parameters.count {
             return symbolIndex == symbols.count ? [] : nil
         }
@@ -213,7 +253,7 @@ struct Signature: Sendable {
     }
 
     /// The index of the first argument that does not fit, for the error message.
-    private func firstMismatch(_ symbols: [Character]) -> Int {
+    private func firstMismatch(_ symbols: [Types]) -> Int {
         var parameterIndex = 0
         for (index, symbol) in symbols.enumerated() {
             guard parameterIndex < parameters.count else { return index }
