@@ -11,6 +11,10 @@ public struct RuleExpression: Sendable {
     /// Whether the expression binds the name of a built-in function (with
     /// `:=`, as a parameter or with `@`/`#`): then calls look names up.
     let rebindsBuiltins: Bool
+    /// The built-in functions the expression calls by name (resolved at
+    /// compile time): a caller's binding of one of these names turns the
+    /// resolution off for that evaluation.
+    let calledBuiltinNames: [String]
 
     /// Compiles `source`.
     /// - Throws: ``JSONataError`` with an S0xxx code and the position of the problem.
@@ -18,6 +22,29 @@ public struct RuleExpression: Sendable {
         self.source = source
         self.root = try Parser.parse(source)
         self.rebindsBuiltins = Self.boundNames(root).contains { FunctionLibrary.functions[$0] != nil }
+        self.calledBuiltinNames = Self.calledBuiltinNames(root)
+    }
+
+    /// The names of the built-in functions that call nodes resolved.
+    private static func calledBuiltinNames(_ node: Node) -> [String] {
+        var names: Set<String> = []
+        func visit(_ node: Node) {
+            if let builtin = node.builtin { names.insert(builtin.name) }
+            node.forEachChild(visit)
+        }
+        visit(node)
+        return names.sorted()
+    }
+
+    /// Whether calls may use the built-in functions resolved at compile time:
+    /// neither the expression nor `bindings` gives their names other values.
+    private func builtinsResolved(with bindings: [String: Value]) -> Bool {
+        if rebindsBuiltins { return false }
+        if bindings.isEmpty || calledBuiltinNames.isEmpty { return true }
+        if bindings.count < calledBuiltinNames.count {
+            return !bindings.keys.contains { calledBuiltinNames.contains($0) }
+        }
+        return !calledBuiltinNames.contains { bindings[$0] != nil }
     }
 
     /// Every variable name the expression binds.
@@ -53,7 +80,7 @@ public struct RuleExpression: Sendable {
             input = .array([array], [.sequence, .outerWrapper])
         }
         let evaluation = Evaluation(root: input, limits: limits)
-        evaluation.builtinsResolved = !rebindsBuiltins && !bindings.keys.contains { FunctionLibrary.functions[$0] != nil }
+        evaluation.builtinsResolved = builtinsResolved(with: bindings)
         let frame = Frame(parent: nil, bindings: bindings)
         let result = try evaluation.evaluate(root, input, frame)
         return Self.finalize(result)

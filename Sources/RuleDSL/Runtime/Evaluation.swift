@@ -159,8 +159,10 @@ final class Evaluation {
 
     /// Walks a chain of field names through objects, as a path over single
     /// objects evaluates: a missing field or a non-object on the way gives
-    /// undefined. Arrays on the way (which a path maps over and flattens) and
-    /// result sequences at the end are left to the general evaluation.
+    /// undefined; a literal index selects an array element (a single value
+    /// is an array of one). Arrays on the way (which a path maps over and
+    /// flattens) and result sequences at the end are left to the general
+    /// evaluation.
     static func navigate(_ chain: [NameStep], from input: Value) -> NameNavigation {
         var current = input
         for step in chain {
@@ -184,9 +186,35 @@ final class Evaluation {
             default:
                 return .value(nil)
             }
+            if let position = step.index {
+                switch select(position, of: current) {
+                case .value(let element?): current = element
+                case .value(nil): return .value(nil)
+                case .needsPathEvaluation: return .needsPathEvaluation
+                }
+            }
         }
         if case .array(_, let flags) = current, flags.contains(.sequence) { return .needsPathEvaluation }
         return .value(current)
+    }
+
+    /// The element a literal index predicate selects from `value`, negative
+    /// positions counting from the end; an element that is itself an array
+    /// (which a path would flatten) is left to the general evaluation.
+    private static func select(_ position: Int, of value: Value) -> NameNavigation {
+        switch value {
+        case .node(let document, let index) where document.kind(at: index) == .array:
+            let count = document.count(at: index)
+            let wanted = position < 0 ? position + count : position
+            guard let element = document.element(of: index, at: wanted) else { return .value(nil) }
+            if document.kind(at: element) == .array { return .needsPathEvaluation }
+            return .value(Value.fromDocument(document, element))
+        case .array:
+            return .needsPathEvaluation
+        default:
+            let wanted = position < 0 ? position + 1 : position
+            return .value(wanted == 0 ? value : nil)
+        }
     }
 
     /// The array an outer wrapper holds; any other value as it is.

@@ -18,10 +18,12 @@ enum Stage: Sendable {
     case indexBinding(String)
 }
 
-/// One field name of a plain name path, with its UTF-8 bytes for lookup in documents.
+/// One field name of a plain name path, with its UTF-8 bytes for lookup in
+/// documents, and the index of a literal number predicate after it (`[0]`).
 struct NameStep: Sendable {
     let name: String
     let utf8: [UInt8]
+    let index: Int?
 }
 
 /// A lambda's definition: parameters, optional signature, body.
@@ -135,8 +137,8 @@ extension RuleExpression {
             } else {
                 self.builtin = nil
             }
-            let plain = stages.isEmpty && focus == nil && group == nil && ancestorSlot == nil
-            self.nameChain = plain ? Self.nameChain(of: kind) : nil
+            let plain = focus == nil && group == nil && ancestorSlot == nil
+            self.nameChain = plain ? Self.nameChain(of: kind, stages: stages) : nil
             if case .object(let pairs) = kind {
                 self.literalKeys = Self.distinctLiteralKeys(pairs)
             } else {
@@ -144,12 +146,14 @@ extension RuleExpression {
             }
         }
 
-        private static func nameChain(of kind: Kind) -> [NameStep]? {
+        private static func nameChain(of kind: Kind, stages: [Stage]) -> [NameStep]? {
             switch kind {
             case .name(let name, let utf8):
-                return [NameStep(name: name, utf8: utf8)]
+                let predicate = literalIndexPredicate(stages)
+                guard predicate.isPlain else { return nil }
+                return [NameStep(name: name, utf8: utf8, index: predicate.index)]
             case .path(let steps, let keepSingletonArray):
-                guard !keepSingletonArray else { return nil }
+                guard !keepSingletonArray, stages.isEmpty else { return nil }
                 var chain: [NameStep] = []
                 for step in steps {
                     guard case .name = step.kind, let names = step.nameChain else { return nil }
@@ -159,6 +163,17 @@ extension RuleExpression {
             default:
                 return nil
             }
+        }
+
+        /// Whether a name step's stages keep it plain: none, or one predicate
+        /// that is a literal number (whose index, rounded down as a predicate
+        /// rounds it, is returned).
+        private static func literalIndexPredicate(_ stages: [Stage]) -> (isPlain: Bool, index: Int?) {
+            if stages.isEmpty { return (true, nil) }
+            guard stages.count == 1, case .predicate(let predicate) = stages[0],
+                  case .number(let number) = predicate.kind, predicate.stages.isEmpty, predicate.group == nil,
+                  let index = Int(exactly: number.rounded(.down)) else { return (false, nil) }
+            return (true, index)
         }
 
         private static func distinctLiteralKeys(_ pairs: [(Node, Node)]) -> [String]? {
