@@ -165,32 +165,28 @@ final class Evaluation {
     /// evaluation.
     static func navigate(_ chain: [NameStep], from input: Value) -> NameNavigation {
         var current = input
-        for step in chain {
+        for position in chain.indices {
             switch current {
             case .node(let document, let index):
-                switch document.kind(at: index) {
-                case .object:
-                    let found = step.utf8.withUnsafeBufferPointer { document.member(of: index, keyBytes: $0) }
-                    guard let found else { return .value(nil) }
-                    current = Value.fromDocument(document, found)
-                case .array:
-                    return .needsPathEvaluation
-                default:
-                    return .value(nil)
-                }
+                // Inside a document the walk needs no values until the end.
+                return navigate(chain, from: position, in: document, at: index)
             case .object(let object):
-                guard let member = object[step.name] else { return .value(nil) }
+                guard let member = object[chain[position].name] else { return .value(nil) }
                 current = member
             case .array:
                 return .needsPathEvaluation
             default:
                 return .value(nil)
             }
-            if let position = step.index {
-                switch select(position, of: current) {
-                case .value(let element?): current = element
-                case .value(nil): return .value(nil)
-                case .needsPathEvaluation: return .needsPathEvaluation
+            if let wanted = chain[position].index {
+                switch current {
+                case .node(let document, let index) where document.kind(at: index) == .array:
+                    return navigate(chain, from: position, in: document, at: index, selecting: wanted)
+                case .array:
+                    return .needsPathEvaluation
+                default:
+                    // A single value is an array of one.
+                    guard wanted == 0 || wanted == -1 else { return .value(nil) }
                 }
             }
         }
@@ -198,23 +194,51 @@ final class Evaluation {
         return .value(current)
     }
 
-    /// The element a literal index predicate selects from `value`, negative
-    /// positions counting from the end; an element that is itself an array
-    /// (which a path would flatten) is left to the general evaluation.
-    private static func select(_ position: Int, of value: Value) -> NameNavigation {
-        switch value {
-        case .node(let document, let index) where document.kind(at: index) == .array:
-            let count = document.count(at: index)
-            let wanted = position < 0 ? position + count : position
-            guard let element = document.element(of: index, at: wanted) else { return .value(nil) }
-            if document.kind(at: element) == .array { return .needsPathEvaluation }
-            return .value(Value.fromDocument(document, element))
-        case .array:
-            return .needsPathEvaluation
-        default:
-            let wanted = position < 0 ? position + 1 : position
-            return .value(wanted == 0 ? value : nil)
+    /// The rest of a name chain's walk, from step `first`, inside a document:
+    /// only index positions change hands, and one value is made at the end.
+    /// With `selecting`, the step's field was already looked up (it is
+    /// `index`) and only its index predicate is left to apply.
+    private static func navigate(_ chain: [NameStep], from first: Int, in document: JSONDocument,
+                                 at start: JSONDocument.Index, selecting pendingIndex: Int? = nil) -> NameNavigation {
+        var index = start
+        var position = first
+        if let pendingIndex {
+            guard let element = select(pendingIndex, of: index, in: document) else { return .value(nil) }
+            guard element >= 0 else { return .needsPathEvaluation }
+            index = element
+            position += 1
         }
+        while position < chain.count {
+            switch document.kind(at: index) {
+            case .object: break
+            case .array: return .needsPathEvaluation
+            default: return .value(nil)
+            }
+            let found = chain[position].utf8.withUnsafeBufferPointer { document.member(of: index, keyBytes: $0) }
+            guard let found else { return .value(nil) }
+            index = found
+            if let wanted = chain[position].index {
+                guard let element = select(wanted, of: index, in: document) else { return .value(nil) }
+                guard element >= 0 else { return .needsPathEvaluation }
+                index = element
+            }
+            position += 1
+        }
+        return .value(Value.fromDocument(document, index))
+    }
+
+    /// The element a literal index predicate selects from the document value
+    /// at `index` (an array, or a single value as an array of one); negative
+    /// positions count from the end. Nil when there is none; -1 when the
+    /// element is itself an array, which a path would flatten (the general
+    /// evaluation decides).
+    private static func select(_ wanted: Int, of index: JSONDocument.Index, in document: JSONDocument) -> JSONDocument.Index? {
+        guard document.kind(at: index) == .array else {
+            return wanted == 0 || wanted == -1 ? index : nil
+        }
+        let count = document.count(at: index)
+        guard let element = document.element(of: index, at: wanted < 0 ? wanted + count : wanted) else { return nil }
+        return document.kind(at: element) == .array ? -1 : element
     }
 
     /// The array an outer wrapper holds; any other value as it is.
