@@ -5,24 +5,38 @@
 /// that varies per call (the input, variable bindings, limits) is passed to
 /// ``evaluate(_:bindings:limits:)``.
 public struct RuleExpression: Sendable {
+    /// The compiled form, one shared reference: copying an expression (into
+    /// pipeline steps, per call) retains one object.
+    private let program: Program
+
+    /// What compiling produced; immutable.
+    private final class Program: Sendable {
+        let source: String
+        let root: Node
+        /// Whether the expression binds the name of a built-in function (with
+        /// `:=`, as a parameter or with `@`/`#`): then calls look names up.
+        let rebindsBuiltins: Bool
+        /// The built-in functions the expression calls by name (resolved at
+        /// compile time): a caller's binding of one of these names turns the
+        /// resolution off for that evaluation.
+        let calledBuiltinNames: [String]
+
+        init(source: String, root: Node) {
+            self.source = source
+            self.root = root
+            self.rebindsBuiltins = RuleExpression.boundNames(root).contains { FunctionLibrary.functions[$0] != nil }
+            self.calledBuiltinNames = RuleExpression.calledBuiltinNames(root)
+        }
+    }
+
     /// The expression's text.
-    public let source: String
-    let root: Node
-    /// Whether the expression binds the name of a built-in function (with
-    /// `:=`, as a parameter or with `@`/`#`): then calls look names up.
-    let rebindsBuiltins: Bool
-    /// The built-in functions the expression calls by name (resolved at
-    /// compile time): a caller's binding of one of these names turns the
-    /// resolution off for that evaluation.
-    let calledBuiltinNames: [String]
+    public var source: String { program.source }
+    var root: Node { program.root }
 
     /// Compiles `source`.
     /// - Throws: ``JSONataError`` with an S0xxx code and the position of the problem.
     public init(_ source: String) throws(JSONataError) {
-        self.source = source
-        self.root = try Parser.parse(source)
-        self.rebindsBuiltins = Self.boundNames(root).contains { FunctionLibrary.functions[$0] != nil }
-        self.calledBuiltinNames = Self.calledBuiltinNames(root)
+        program = Program(source: source, root: try Parser.parse(source))
     }
 
     /// The names of the built-in functions that call nodes resolved.
@@ -39,12 +53,13 @@ public struct RuleExpression: Sendable {
     /// Whether calls may use the built-in functions resolved at compile time:
     /// neither the expression nor `bindings` gives their names other values.
     private func builtinsResolved(with bindings: [String: Value]) -> Bool {
-        if rebindsBuiltins { return false }
-        if bindings.isEmpty || calledBuiltinNames.isEmpty { return true }
-        if bindings.count < calledBuiltinNames.count {
-            return !bindings.keys.contains { calledBuiltinNames.contains($0) }
+        if program.rebindsBuiltins { return false }
+        let called = program.calledBuiltinNames
+        if bindings.isEmpty || called.isEmpty { return true }
+        if bindings.count < called.count {
+            return !bindings.keys.contains { called.contains($0) }
         }
-        return !calledBuiltinNames.contains { bindings[$0] != nil }
+        return !called.contains { bindings[$0] != nil }
     }
 
     /// Every variable name the expression binds.

@@ -23,12 +23,37 @@ public struct HTTPContent: Sendable, Equatable {
     /// Whether the body is binary (octet-stream, audio, image or video) and
     /// passes two-hop conversions unchanged (DECISIONS T1).
     public var isBinary: Bool {
-        guard let value = headers["Content-Type"] else { return false }
+        guard var value = headers["Content-Type"] else { return false }
         // Compared byte by byte, ignoring ASCII case, without building a
         // string: the check runs for every chunk of a stream.
-        let type = Self.mediaType(of: value).utf8.lazy.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
-        if type.elementsEqual("application/octet-stream".utf8) { return true }
-        return ["audio/", "image/", "video/"].contains { type.starts(with: $0.utf8) }
+        return value.withUTF8 { bytes in
+            var start = 0
+            while start < bytes.count, bytes[start] == UInt8(ascii: " ") || bytes[start] == UInt8(ascii: "\t") { start += 1 }
+            var end = start
+            while end < bytes.count, bytes[end] != UInt8(ascii: ";") { end += 1 }
+            while end > start, bytes[end - 1] == UInt8(ascii: " ") || bytes[end - 1] == UInt8(ascii: "\t") { end -= 1 }
+            let type = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            if Self.equalIgnoringCase(type, "application/octet-stream") { return true }
+            return Self.hasPrefixIgnoringCase(type, "audio/") || Self.hasPrefixIgnoringCase(type, "image/")
+                || Self.hasPrefixIgnoringCase(type, "video/")
+        }
+    }
+
+    /// Whether `bytes` spell `lowercase` (ASCII), ignoring the case of `bytes`.
+    private static func equalIgnoringCase(_ bytes: UnsafeBufferPointer<UInt8>, _ lowercase: StaticString) -> Bool {
+        bytes.count == lowercase.utf8CodeUnitCount && hasPrefixIgnoringCase(bytes, lowercase)
+    }
+
+    /// Whether `bytes` start with `lowercase` (ASCII), ignoring the case of `bytes`.
+    private static func hasPrefixIgnoringCase(_ bytes: UnsafeBufferPointer<UInt8>, _ lowercase: StaticString) -> Bool {
+        let prefix = UnsafeBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount)
+        guard bytes.count >= prefix.count else { return false }
+        for index in 0..<prefix.count {
+            let byte = bytes[index]
+            let folded = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+            if folded != prefix[index] { return false }
+        }
+        return true
     }
 
     /// The media type part of a Content-Type value: before any `;`, without

@@ -35,9 +35,9 @@ public struct Pipeline: Sendable {
     /// Runs the steps on working content; false when a step dropped it.
     func run(_ working: inout WorkingContent, variables: [String: Value], rule: String, conversion: String,
              limits: EvaluationLimits) throws(ConversionError) -> Bool {
-        for (index, step) in steps.enumerated() {
+        for index in steps.indices {
             do throws(StepFailure) {
-                switch step {
+                switch steps[index] {
                 case .expression(let expressionStep):
                     try expressionStep.run(&working, variables: variables, limits: limits)
                 case .header(let edit):

@@ -39,9 +39,11 @@ public struct TwoHopConverter: Sendable {
         if isPassThrough || content.isBinary { return .content(content) }
         // The hops pass the body built by the first to the second as a value.
         var working = WorkingContent(content)
-        for (rules, kind) in [(sourceRules, base.toAOG), (targetRules, base.fromAOG)] {
-            guard let rules else { continue }
-            guard try rules.convert(kind, &working, variables: variables, limits: limits) else { return .dropped }
+        if let sourceRules, !(try sourceRules.convert(base.toAOG, &working, variables: variables, limits: limits)) {
+            return .dropped
+        }
+        if let targetRules, !(try targetRules.convert(base.fromAOG, &working, variables: variables, limits: limits)) {
+            return .dropped
         }
         var converted: HTTPContent
         do throws(StepFailure) {

@@ -131,6 +131,7 @@ final class Evaluation {
         }
         try enter(node)
         defer { leave() }
+        if node.isPlain { return collapse(try evaluateKind(node, input, frame)) }
         var result: Value?
         if node.bindsPerItem, case .path = node.kind {
             result = try evaluateKind(node, input, frame)

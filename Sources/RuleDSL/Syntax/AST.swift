@@ -109,6 +109,9 @@ extension RuleExpression {
         /// literals: the keys, so that evaluation need not evaluate them or
         /// check them for duplicates.
         let literalKeys: [String]?
+        /// Whether the node has no predicates, bindings or grouping: its value
+        /// is its kind's value (the common case, evaluated without checks).
+        let isPlain: Bool
 
         init(_ kind: Kind, position: Int, stages: [Stage] = [], focus: String? = nil,
              group: [(Node, Node)]? = nil, ancestorSlot: String? = nil) {
@@ -138,6 +141,7 @@ extension RuleExpression {
                 self.builtin = nil
             }
             let plain = focus == nil && group == nil && ancestorSlot == nil
+            self.isPlain = plain && stages.isEmpty && !isTuplePath
             self.nameChain = plain ? Self.nameChain(of: kind, stages: stages) : nil
             if case .object(let pairs) = kind {
                 self.literalKeys = Self.distinctLiteralKeys(pairs)
