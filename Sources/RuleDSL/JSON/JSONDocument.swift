@@ -157,13 +157,29 @@ public final class JSONDocument: Sendable {
     /// one when the key occurs more than once.
     public func member(of index: Index, keyBytes: UnsafeBufferPointer<UInt8>) -> Index? {
         guard kind(at: index) == .object else { return nil }
-        var found: Index? = nil
-        var keyIndex = index + 1
-        for _ in 0..<count(at: index) {
-            if keyEquals(keyIndex, keyBytes) { found = keyIndex + 1 }
-            keyIndex = indexAfter(keyIndex + 1)
+        // The hot loop of every field lookup: entries and text are read
+        // through raw pointers, and most keys are told apart by their length
+        // and first byte before any comparison of the rest.
+        let entryPointer = entries.pointer
+        let wantedLength = keyBytes.count
+        return bytes.withUnsafeBufferPointer { text -> Index? in
+            guard let base = text.baseAddress else { return nil }
+            var found: Index? = nil
+            var keyIndex = index + 1
+            for _ in 0..<Int(entryPointer[index].count) {
+                let entry = entryPointer[keyIndex]
+                if entry.flags & IndexEntry.hasEscapes != 0 {
+                    if keyEquals(keyIndex, keyBytes) { found = keyIndex + 1 }
+                } else if Int(entry.end - entry.start) - 2 == wantedLength {
+                    let start = base + Int(entry.start) + 1
+                    if wantedLength == 0 || (start.pointee == keyBytes[0] && memcmp(start, keyBytes.baseAddress!, wantedLength) == 0) {
+                        found = keyIndex + 1
+                    }
+                }
+                keyIndex = Int(entryPointer[keyIndex + 1].next)
+            }
+            return found
         }
-        return found
     }
 
     /// Whether the string at `index` decodes to exactly `other` (UTF-8).

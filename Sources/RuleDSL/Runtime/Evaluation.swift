@@ -126,7 +126,7 @@ final class Evaluation {
     /// Evaluates `node` against `input`: its own value, then its predicates
     /// and group-by, then a result sequence of one item stands for the item.
     func evaluate(_ node: Node, _ input: Value?, _ frame: Frame) throws(JSONataError) -> Value? {
-        if let chain = node.nameChain, let input, case .value(let value) = Self.navigate(chain, from: input) {
+        if let chain = node.nameChain, case .value(let value) = Self.navigate(chain, from: input) {
             return value
         }
         try enter(node)
@@ -164,8 +164,8 @@ final class Evaluation {
     /// is an array of one). Arrays on the way (which a path maps over and
     /// flattens) and result sequences at the end are left to the general
     /// evaluation.
-    static func navigate(_ chain: [NameStep], from input: Value) -> NameNavigation {
-        var current = input
+    static func navigate(_ chain: [NameStep], from input: Value?) -> NameNavigation {
+        guard var current = input else { return .value(nil) }
         for position in chain.indices {
             switch current {
             case .node(let document, let index):
