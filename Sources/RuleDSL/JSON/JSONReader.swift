@@ -212,13 +212,13 @@ struct JSONReader {
             position += 1
             if isDigit(position) { throw fail("leading zeros are not allowed in numbers") }
         } else {
-            while isDigit(position) { position += 1 }
+            skipDigits()
         }
         if position < input.count, input[position] == UInt8(ascii: ".") {
             isInteger = false
             position += 1
             guard isDigit(position) else { throw fail("expected a digit after the decimal point") }
-            while isDigit(position) { position += 1 }
+            skipDigits()
         }
         if position < input.count, input[position] | 0x20 == UInt8(ascii: "e") {
             isInteger = false
@@ -268,6 +268,34 @@ struct JSONReader {
         entries.append(IndexEntry(
             start: UInt32(start), end: UInt32(position), next: UInt32(entries.count + 1),
             count: 0, kind: .string, flags: flags))
+    }
+
+    /// Moves past a run of ASCII digits, eight bytes at a time where the
+    /// input allows (numbers of embeddings have a dozen digits each).
+    @inline(__always)
+    private mutating func skipDigits() {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highNibbles: UInt64 = ones &* 0xF0
+        let digitNibble: UInt64 = ones &* 0x30
+        let lowSeven: UInt64 = ones &* 0x7F
+        if let base = input.baseAddress {
+            while input.count - position >= 8 {
+                let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+                // A byte is a digit when its high nibble is 3 and stays 3 after adding 6
+                // (0x30...0x39); such bytes become zero here. Adding 6 can carry only
+                // out of bytes above 0xF9, which are not digits: the carry changes
+                // bytes after the first non-digit, which are not counted.
+                let nonDigits = ((word & highNibbles) ^ digitNibble) | (((word &+ ones &* 0x06) & highNibbles) ^ digitNibble)
+                // The high bit of each byte of nonDigits that is not zero.
+                let marks = (((nonDigits & lowSeven) &+ lowSeven) | nonDigits) & ~lowSeven
+                if marks != 0 {
+                    position += marks.trailingZeroBitCount / 8
+                    return
+                }
+                position += 8
+            }
+        }
+        while isDigit(position) { position += 1 }
     }
 
     /// Moves `position` past 8-byte words of plain ASCII string content.

@@ -119,4 +119,32 @@ final class JSONReaderTests: XCTestCase {
             XCTAssertEqual(document.double(at: document.root), expected, text)
         }
     }
+
+    /// Digit runs are skipped eight bytes at a time: every run length around
+    /// the word size, at every alignment, before every kind of terminator,
+    /// must give the number's exact extent.
+    func testDigitRunsOfEveryLengthAndAlignment() throws {
+        for length in 1...20 {
+            let digits = String((0..<length).map { Character(String(($0 % 9) + 1)) })
+            for padding in 0..<8 {
+                for terminator in ["]", ",0]", " ]", "e5]", ".25]", "E-2]"] {
+                    let text = "[" + String(repeating: " ", count: padding) + digits + terminator
+                    let document = try JSONDocument(text: text)
+                    let first = document.children(of: document.root).first { _ in true }!
+                    let expected = Double(digits + String(terminator.dropLast().prefix { $0 != "," && $0 != " " }))!
+                    XCTAssertEqual(document.double(at: first), expected, text)
+                }
+                let fraction = "[0." + digits + "]"
+                let document = try JSONDocument(text: String(repeating: " ", count: padding) + fraction)
+                let element = document.children(of: document.root).first { _ in true }!
+                XCTAssertEqual(document.double(at: element), Double("0." + digits)!, fraction)
+            }
+        }
+        // A number that ends the text, and bytes just above and below the digits.
+        XCTAssertEqual(try JSONDocument(text: "123456789012").double(at: 0), 123456789012)
+        XCTAssertNotNil(readError("[12345678/]"))
+        XCTAssertNotNil(readError("[12345678:]"))
+        XCTAssertNotNil(readError("[1234567\u{FF}]"))
+        XCTAssertThrowsError(try JSONDocument(bytes: Array("[1234567".utf8) + [0xFF, 0x39, UInt8(ascii: "]")]))
+    }
 }

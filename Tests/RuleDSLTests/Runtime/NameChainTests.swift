@@ -1,0 +1,56 @@
+import RuleDSL
+import XCTest
+
+/// Plain name paths (`a.b.c`, `choices[0].delta`) are walked directly
+/// through documents and objects; these cases pin the results to the
+/// language's path semantics, including where the walk hands over to the
+/// general path evaluation (arrays on the way, nested arrays).
+final class NameChainTests: XCTestCase {
+    private func text(_ value: Value?) throws -> String {
+        guard let value else { return "undefined" }
+        var writer = JSONWriter()
+        try value.write(to: &writer)
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    private let cases: [(expression: String, input: String, expected: String)] = [
+        ("a.b.c", #"{"a": {"b": {"c": 5}}}"#, "5"),
+        ("a.b", #"{"a": [{"b": 1}, {"b": 2}]}"#, "[1,2]"),
+        ("a[0].b", #"{"a": [{"b": 1}, {"b": 2}]}"#, "1"),
+        ("a[-1].b", #"{"a": [{"b": 1}, {"b": 2}]}"#, "2"),
+        ("a[3].b", #"{"a": [{"b": 1}]}"#, "undefined"),
+        ("a[0].b", #"{"a": {"b": 1}}"#, "1"),
+        ("a[1].b", #"{"a": {"b": 1}}"#, "undefined"),
+        ("a[-1].b", #"{"a": {"b": 1}}"#, "1"),
+        ("a[0]", #"{"a": [[1, 2], [3]]}"#, "[1,2]"),
+        ("a[0].b", #"{"a": [[{"b": 1}, {"b": 2}], [{"b": 3}]]}"#, "[1,2]"),
+        ("a.b", #"{"a": "text"}"#, "undefined"),
+        ("a", #"{"a": 1, "a": 2}"#, "2"),
+        ("ab", #"{"\u0061b": 1}"#, "1"),
+        ("a", #"[{"a": 1}, {"a": 2}]"#, "[1,2]"),
+        ("a.b", #"{"a": {"b": [1, 2]}}"#, "[1,2]"),
+        ("a.b[1]", #"{"a": {"b": [1, 2]}}"#, "2"),
+        ("a.b", #"{"a": {"b": []}}"#, "[]"),
+        ("a.b", #"{"a": null}"#, "undefined"),
+        ("a", #"{"a": null}"#, "null"),
+        ("a.b.c", #"{"a": {"b": [{"c": 1}, {"c": [2, 3]}]}}"#, "[1,2,3]"),
+        ("{\"x\": a.b, \"y\": a.missing}", #"{"a": {"b": true}}"#, #"{"x":true}"#),
+    ]
+
+    func testDocumentInputs() throws {
+        for testCase in cases {
+            let result = try RuleExpression(testCase.expression).evaluate(document: try JSONDocument(text: testCase.input))
+            XCTAssertEqual(try text(result), testCase.expected, "\(testCase.expression) on \(testCase.input)")
+        }
+    }
+
+    /// The same paths over values built in memory (the input of a second
+    /// hop), where objects are not documents.
+    func testBuiltValueInputs() throws {
+        for testCase in cases where !testCase.input.contains(#""a": 1, "a": 2"#) {
+            let input = Value(try JSONValue(parsing: testCase.input))
+            let result = try RuleExpression(testCase.expression).evaluate(input)
+            XCTAssertEqual(try text(result), testCase.expected, "\(testCase.expression) on built \(testCase.input)")
+        }
+    }
+}
