@@ -59,6 +59,14 @@ public struct JSONWriter {
 
     /// Appends UTF-8 text as a quoted, escaped JSON string.
     public mutating func appendString(utf8 text: UnsafeBufferPointer<UInt8>) {
+        if !Self.needsEscaping(text) {
+            // The usual string: quoted as it is, in one copy.
+            bytes.reserveCapacity(bytes.count + text.count + 2)
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(contentsOf: text)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         bytes.append(UInt8(ascii: "\""))
         var runStart = 0
         for index in 0..<text.count {
@@ -70,6 +78,33 @@ public struct JSONWriter {
         }
         if runStart < text.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart...])) }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether `text` has a byte that JSON escapes (`"`, `\`, a control
+    /// character), eight bytes at a time.
+    private static func needsEscaping(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = text.baseAddress else { return false }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = ones &* 0x80
+        var position = 0
+        while text.count - position >= 8 {
+            let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            // A byte is zero in x when (x - 1) borrows into its high bit while x's
+            // high bit is clear; bytes of 0x80 and above (UTF-8) never match.
+            let hasQuote = (quote &- ones) & ~quote
+            let hasBackslash = (backslash &- ones) & ~backslash
+            let hasControl = (word &- (ones &* 0x20)) & ~word
+            if (hasQuote | hasBackslash | hasControl) & highBits != 0 { return true }
+            position += 8
+        }
+        while position < text.count {
+            let byte = text[position]
+            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return true }
+            position += 1
+        }
+        return false
     }
 
     private mutating func appendEscape(_ byte: UInt8) {

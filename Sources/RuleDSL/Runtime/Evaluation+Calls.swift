@@ -1,14 +1,19 @@
 /// Function calls, partial application, `~>` chains, lambdas with tail calls,
 /// and regular expressions called as functions.
 extension Evaluation {
-    func call(_ functionNode: Node, _ argumentNodes: [Node?], _ input: Value?, _ frame: Frame,
-              position: Int, builtin: NativeFunction? = nil) throws(JSONataError) -> Value? {
-        if let builtin, builtinsResolved, !argumentNodes.contains(where: { $0 == nil }) {
-            var arguments: [Value?] = []
-            arguments.reserveCapacity(argumentNodes.count)
-            for argumentNode in argumentNodes { arguments.append(try evaluate(argumentNode!, input, frame)) }
-            return try applyNative(builtin, arguments, context: input, position: position)
+    /// A call of a built-in function resolved at compile time, with no placeholders.
+    func callBuiltin(_ builtin: NativeFunction, _ argumentNodes: [Node?], _ input: Value?, _ frame: Frame,
+                     position: Int) throws(JSONataError) -> Value? {
+        var arguments: [Value?] = []
+        arguments.reserveCapacity(argumentNodes.count)
+        for index in argumentNodes.indices {
+            arguments.append(try evaluate(argumentNodes[index]!, input, frame))
         }
+        return try applyNative(builtin, arguments, context: input, position: position)
+    }
+
+    func call(_ functionNode: Node, _ argumentNodes: [Node?], _ input: Value?, _ frame: Frame,
+              position: Int) throws(JSONataError) -> Value? {
         let function = try callee(functionNode, input, frame, partial: argumentNodes.contains { $0 == nil })
         if argumentNodes.contains(where: { $0 == nil }) {
             var parts: [PartialArgument] = []
@@ -140,11 +145,10 @@ extension Evaluation {
 
     /// Calls a built-in function after checking its signature.
     func applyNative(_ native: NativeFunction, _ arguments: [Value?], context: Value?, position: Int) throws(JSONataError) -> Value? {
-        var validated = arguments
-        if let signature = native.signature {
-            validated = try signature.validate(arguments, context: context, position: position, functionName: "$" + native.name)
-        }
         var call = NativeCall(evaluation: self, context: context, position: position)
+        guard let signature = native.signature else { return try native.body(&call, arguments) }
+        if signature.fitsDirectly(arguments) { return try native.body(&call, arguments) }
+        let validated = try signature.validate(arguments, context: context, position: position, functionName: "$" + native.name)
         return try native.body(&call, validated)
     }
 

@@ -307,7 +307,10 @@ final class Evaluation {
             frame.bind(name, value)
             return value
         case .call(let function, let arguments):
-            return try call(function, arguments, input, frame, position: node.position, builtin: node.builtin)
+            if let builtin = node.builtin, builtinsResolved, !node.hasPlaceholderArguments {
+                return try callBuiltin(builtin, arguments, input, frame, position: node.position)
+            }
+            return try call(function, arguments, input, frame, position: node.position)
         case .lambda(let definition):
             return .function(FunctionValue(.lambda(definition, frame, input: input)))
         case .apply(let left, let right):

@@ -200,7 +200,7 @@ struct Signature: Sendable {
     /// Whether each argument has exactly a type its parameter accepts (no
     /// context, no wrapping into an array, no element checks): the common
     /// call, which needs no search.
-    private func fitsDirectly(_ arguments: [Value?]) -> Bool {
+    func fitsDirectly(_ arguments: [Value?]) -> Bool {
         guard arguments.count <= parameters.count else { return false }
         for (index, parameter) in parameters.enumerated() {
             if parameter.variadic || parameter.elementTypes != nil { return false }

@@ -299,20 +299,21 @@ extension Value {
         case .array(let items, _):
             writer.appendByte(UInt8(ascii: "["))
             var first = true
-            for item in items {
-                if case .function = item { continue }
+            // By position, not by copies of the items: writing retains nothing.
+            for position in items.indices {
+                if case .function = items[position] { continue }
                 if !first { writer.appendByte(UInt8(ascii: ",")) }
                 first = false
-                try item.write(to: &writer)
+                try items[position].write(to: &writer)
             }
             writer.appendByte(UInt8(ascii: "]"))
         case .object(let object):
             writer.appendByte(UInt8(ascii: "{"))
-            for (position, member) in object.entries.enumerated() {
+            for position in object.entries.indices {
                 if position > 0 { writer.appendByte(UInt8(ascii: ",")) }
-                writer.appendString(member.key)
+                writer.appendString(object.entries[position].key)
                 writer.appendByte(UInt8(ascii: ":"))
-                try member.value.write(to: &writer)
+                try object.entries[position].value.write(to: &writer)
             }
             writer.appendByte(UInt8(ascii: "}"))
         case .function: writer.appendString("")

@@ -109,6 +109,8 @@ extension RuleExpression {
         /// literals: the keys, so that evaluation need not evaluate them or
         /// check them for duplicates.
         let literalKeys: [String]?
+        /// For a call: whether an argument is a `?` placeholder (a partial application).
+        let hasPlaceholderArguments: Bool
         /// Whether the node has no predicates, bindings or grouping: its value
         /// is its kind's value (the common case, evaluated without checks).
         let isPlain: Bool
@@ -134,6 +136,11 @@ extension RuleExpression {
                 self.yieldsTuples = true
             } else {
                 self.yieldsTuples = false
+            }
+            if case .call(_, let arguments) = kind {
+                self.hasPlaceholderArguments = arguments.contains { $0 == nil }
+            } else {
+                self.hasPlaceholderArguments = false
             }
             if case .call(let callee, _) = kind, case .variable(let name) = callee.kind, callee.stages.isEmpty {
                 self.builtin = FunctionLibrary.functions[name]
