@@ -48,6 +48,9 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
 
     /// Removes every field named `name`.
     public mutating func remove(_ name: String) {
+        // Checked first: removing from fields shared with another copy would
+        // copy them even when nothing matches (every chunk of a stream).
+        guard fields.contains(where: { Self.sameName($0.name, name) }) else { return }
         fields.removeAll { Self.sameName($0.name, name) }
     }
 
