@@ -52,6 +52,13 @@ func scratchLoop(_ mode: String) {
     let expression = try! RuleExpression(source)
     let bindings: [String: Value] = ["model": .string("qwen2.5:7b"), "stream": .bool(true)]
     let document = try! JSONDocument(bytes: input)
+    if mode == "trivial" {
+        let trivial = try! RuleExpression("1")
+        let start = Date()
+        for _ in 0..<3_000_000 { _ = try! trivial.evaluate(document: document, bindings: bindings) }
+        print(Date().timeIntervalSince(start) / 3_000_000 * 1e6, "us")
+        return
+    }
     if mode == "write" {
         let value = try! expression.evaluate(document: document, bindings: bindings)!
         let start = Date()

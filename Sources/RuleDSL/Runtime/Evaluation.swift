@@ -129,6 +129,7 @@ final class Evaluation {
         if let chain = node.nameChain, case .value(let value) = Self.navigate(chain, from: input) {
             return value
         }
+        if let literal = node.literal { return literal.value }
         try enter(node)
         defer { leave() }
         if node.isPlain { return collapse(try evaluateKind(node, input, frame)) }

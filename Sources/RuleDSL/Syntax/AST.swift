@@ -18,6 +18,24 @@ enum Stage: Sendable {
     case indexBinding(String)
 }
 
+/// A scalar literal of an expression.
+enum Literal: Sendable {
+    case string(String)
+    case number(Double)
+    case bool(Bool)
+    case null
+
+    /// The literal as a value.
+    var value: Value {
+        switch self {
+        case .string(let text): return .string(text)
+        case .number(let number): return .number(number)
+        case .bool(let flag): return .bool(flag)
+        case .null: return .null
+        }
+    }
+}
+
 /// One field name of a plain name path, with its UTF-8 bytes for lookup in
 /// documents, and the index of a literal number predicate after it (`[0]`).
 struct NameStep: Sendable {
@@ -109,6 +127,9 @@ extension RuleExpression {
         /// literals: the keys, so that evaluation need not evaluate them or
         /// check them for duplicates.
         let literalKeys: [String]?
+        /// For a string, number, boolean or null literal with nothing after it:
+        /// the literal, which evaluation returns without further work.
+        let literal: Literal?
         /// For a call: whether an argument is a `?` placeholder (a partial application).
         let hasPlaceholderArguments: Bool
         /// Whether the node has no predicates, bindings or grouping: its value
@@ -149,6 +170,7 @@ extension RuleExpression {
             }
             let plain = focus == nil && group == nil && ancestorSlot == nil
             self.isPlain = plain && stages.isEmpty && !isTuplePath
+            self.literal = plain && stages.isEmpty ? Self.literal(of: kind) : nil
             self.nameChain = plain ? Self.nameChain(of: kind, stages: stages) : nil
             if case .object(let pairs) = kind {
                 self.literalKeys = Self.distinctLiteralKeys(pairs)
@@ -173,6 +195,16 @@ extension RuleExpression {
                 return chain
             default:
                 return nil
+            }
+        }
+
+        private static func literal(of kind: Kind) -> Literal? {
+            switch kind {
+            case .string(let text): return .string(text)
+            case .number(let number): return .number(number)
+            case .bool(let flag): return .bool(flag)
+            case .null: return .null
+            default: return nil
             }
         }
 
