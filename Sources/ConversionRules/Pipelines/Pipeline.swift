@@ -3,30 +3,14 @@ import RuleDSL
 /// One conversion of a service: its steps, and for streams the payloads
 /// sent before the first and after the last chunk.
 public struct Pipeline: Sendable {
-    /// The pipeline's parts in one shared object: a conversion copies its
-    /// pipeline, and one reference is one retain.
-    private final class Parts: Sendable {
-        let steps: [PipelineStep]
-        let prologue: [String]
-        let epilogue: [String]
-
-        init(steps: [PipelineStep], prologue: [String], epilogue: [String]) {
-            self.steps = steps
-            self.prologue = prologue
-            self.epilogue = epilogue
-        }
-    }
-
-    private let parts: Parts
-    /// The steps, in order.
-    public var steps: [PipelineStep] { parts.steps }
-    /// Stream payloads sent before the first converted chunk.
-    public var prologue: [String] { parts.prologue }
-    /// Stream payloads sent after the last converted chunk.
-    public var epilogue: [String] { parts.epilogue }
+    public let steps: [PipelineStep]
+    public let prologue: [String]
+    public let epilogue: [String]
 
     public init(steps: [PipelineStep] = [], prologue: [String] = [], epilogue: [String] = []) {
-        parts = Parts(steps: steps, prologue: prologue, epilogue: epilogue)
+        self.steps = steps
+        self.prologue = prologue
+        self.epilogue = epilogue
     }
 
     /// The identity: no steps.
@@ -51,7 +35,6 @@ public struct Pipeline: Sendable {
     /// Runs the steps on working content; false when a step dropped it.
     func run(_ working: inout WorkingContent, variables: [String: Value], rule: String, conversion: String,
              limits: EvaluationLimits) throws(ConversionError) -> Bool {
-        let steps = parts.steps
         for index in steps.indices {
             do throws(StepFailure) {
                 switch steps[index] {
@@ -72,10 +55,7 @@ public struct Pipeline: Sendable {
 }
 
 /// The six conversions of one service of a flavor.
-///
-/// A class, immutable: every conversion reaches its rules through copies
-/// (catalog lookups, two-hop converters), and a reference is one retain.
-public final class ServiceRules: Sendable {
+public struct ServiceRules: Sendable {
     public let flavor: String
     public let service: String
     /// The rule's name, `flavor:service` (stored: every conversion names its rule).

@@ -19,10 +19,7 @@ public enum StepOutcome: Sendable {
 
 /// An expression step: the body parsed as JSON is the input, the result
 /// written as JSON is the new body; headers pass unchanged.
-///
-/// A class, immutable: pipelines hand steps around on every conversion, and
-/// a reference is one retain where the struct's fields were several.
-public final class ExpressionStep: Sendable {
+public struct ExpressionStep: Sendable {
     public let expression: RuleExpression
     /// Where the expression came from, for error positions in the file.
     public let origin: ExpressionOrigin?
