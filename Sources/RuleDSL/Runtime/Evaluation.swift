@@ -165,8 +165,9 @@ final class Evaluation {
     /// is an array of one). Arrays on the way (which a path maps over and
     /// flattens) and result sequences at the end are left to the general
     /// evaluation.
-    static func navigate(_ chain: [NameStep], from input: Value?) -> NameNavigation {
+    static func navigate(_ chain: NameChain, from input: Value?) -> NameNavigation {
         guard var current = input else { return .value(nil) }
+        let chain = chain.steps
         for position in chain.indices {
             switch current {
             case .node(let document, let index):
@@ -200,7 +201,7 @@ final class Evaluation {
     /// only index positions change hands, and one value is made at the end.
     /// With `selecting`, the step's field was already looked up (it is
     /// `index`) and only its index predicate is left to apply.
-    private static func navigate(_ chain: [NameStep], from first: Int, in document: JSONDocument,
+    private static func navigate(_ chain: UnsafeBufferPointer<NameStep>, from first: Int, in document: JSONDocument,
                                  at start: JSONDocument.Index, selecting pendingIndex: Int? = nil) -> NameNavigation {
         var index = start
         var position = first
@@ -216,7 +217,7 @@ final class Evaluation {
             case .array: return .needsPathEvaluation
             default: return .value(nil)
             }
-            let found = chain[position].utf8.withUnsafeBufferPointer { document.member(of: index, keyBytes: $0) }
+            let found = document.member(of: index, keyBytes: chain[position].bytes)
             guard let found else { return .value(nil) }
             index = found
             if let wanted = chain[position].index {
@@ -285,7 +286,9 @@ final class Evaluation {
         case .array(let items): return try arrayConstructor(items, input, frame)
         case .object(let pairs):
             if let input, input.isArray { return try groupBy(input, pairs, frame, position: node.position) }
-            if let keys = node.literalKeys { return try objectConstructor(pairs, literalKeys: keys, input, frame) }
+            if let keys = node.literalKeys, let values = node.literalKeyValueNodes {
+                return try objectConstructor(values, literalKeys: keys, input, frame)
+            }
             return try objectConstructor(pairs, input, frame)
         case .binary(let op, let left, let right): return try binary(op, left, right, input, frame, position: node.position)
         case .condition(let test, let then, let otherwise):
@@ -450,14 +453,28 @@ final class Evaluation {
 
     /// An object constructor whose keys are distinct string literals: only
     /// the values are evaluated.
-    private func objectConstructor(_ pairs: [(Node, Node)], literalKeys: [String], _ input: Value?,
+    private func objectConstructor(_ values: [Unmanaged<Node>], literalKeys: [String], _ input: Value?,
                                    _ frame: Frame) throws(JSONataError) -> Value {
-        var result = ObjectValue(capacity: pairs.count)
-        for index in pairs.indices {
-            guard let value = try evaluate(pairs[index].1, input, frame) else { continue }
+        var result = ObjectValue(capacity: values.count)
+        for index in values.indices {
+            guard let value = try evaluate(values[index], input, frame) else { continue }
             result.appendNew(literalKeys[index], value)
         }
         return .object(result)
+    }
+
+    /// Evaluates a node held unretained by its parent, without retaining it.
+    @inline(__always)
+    func evaluate(_ node: Unmanaged<Node>, _ input: Value?, _ frame: Frame) throws(JSONataError) -> Value? {
+        var outcome: Result<Value?, JSONataError> = .success(nil)
+        node._withUnsafeGuaranteedRef { node in
+            do throws(JSONataError) {
+                outcome = .success(try evaluate(node, input, frame))
+            } catch {
+                outcome = .failure(error)
+            }
+        }
+        return try outcome.get()
     }
 
     /// Groups the items of `input` by the keys of `pairs` and evaluates each

@@ -38,10 +38,44 @@ enum Literal: Sendable {
 
 /// One field name of a plain name path, with its UTF-8 bytes for lookup in
 /// documents, and the index of a literal number predicate after it (`[0]`).
-struct NameStep: Sendable {
+struct NameStep {
     let name: String
-    let utf8: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     let index: Int?
+}
+
+/// The steps of a plain name path, in memory its node owns and frees:
+/// evaluation reads them without reference counting, as threads sharing a
+/// compiled expression would otherwise contend for the counts of the same
+/// arrays on every lookup.
+///
+/// Unchecked Sendable: written once by the node's initializer, then only read.
+struct NameChain: @unchecked Sendable {
+    let steps: UnsafeBufferPointer<NameStep>
+    private let bytes: UnsafeMutableBufferPointer<UInt8>
+
+    init(_ parts: [(name: String, utf8: [UInt8], index: Int?)]) {
+        let bytes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, parts.reduce(0) { $0 + $1.utf8.count }))
+        let steps = UnsafeMutableBufferPointer<NameStep>.allocate(capacity: parts.count)
+        var offset = 0
+        for (position, part) in parts.enumerated() {
+            let start = bytes.baseAddress! + offset
+            for (byteOffset, byte) in part.utf8.enumerated() { (start + byteOffset).initialize(to: byte) }
+            let key = UnsafeBufferPointer(start: start, count: part.utf8.count)
+            (steps.baseAddress! + position).initialize(to: NameStep(name: part.name, bytes: key, index: part.index))
+            offset += part.utf8.count
+        }
+        self.steps = UnsafeBufferPointer(steps)
+        self.bytes = bytes
+    }
+
+    /// Frees the memory; called once, by the owning node's deinit.
+    func deallocate() {
+        let steps = UnsafeMutableBufferPointer(mutating: self.steps)
+        _ = steps.deinitialize()
+        steps.deallocate()
+        bytes.deallocate()
+    }
 }
 
 /// A lambda's definition: parameters, optional signature, body.
@@ -122,11 +156,16 @@ extension RuleExpression {
         /// predicates, bindings or grouping anywhere: the names, so that
         /// evaluation can walk objects directly instead of building result
         /// sequences (the common shape of conversion rules).
-        let nameChain: [NameStep]?
+        let nameChain: NameChain?
         /// For an object constructor whose keys are all distinct string
         /// literals: the keys, so that evaluation need not evaluate them or
         /// check them for duplicates.
         let literalKeys: [String]?
+        /// For an object constructor with literal keys: the value nodes, held
+        /// unretained (the constructor's pairs own them), so that evaluation
+        /// visits them without touching their reference counts, which the
+        /// threads sharing this expression would otherwise contend for.
+        let literalKeyValueNodes: [Unmanaged<Node>]?
         /// For a string, number, boolean or null literal with nothing after it:
         /// the literal, which evaluation returns without further work.
         let literal: Literal?
@@ -171,26 +210,34 @@ extension RuleExpression {
             let plain = focus == nil && group == nil && ancestorSlot == nil
             self.isPlain = plain && stages.isEmpty && !isTuplePath
             self.literal = plain && stages.isEmpty ? Self.literal(of: kind) : nil
-            self.nameChain = plain ? Self.nameChain(of: kind, stages: stages) : nil
+            self.nameChain = plain ? Self.nameChainParts(of: kind, stages: stages).map(NameChain.init) : nil
             if case .object(let pairs) = kind {
                 self.literalKeys = Self.distinctLiteralKeys(pairs)
+                self.literalKeyValueNodes = literalKeys == nil ? nil : pairs.map { Unmanaged.passUnretained($0.1) }
             } else {
                 self.literalKeys = nil
+                self.literalKeyValueNodes = nil
             }
         }
 
-        private static func nameChain(of kind: Kind, stages: [Stage]) -> [NameStep]? {
+        deinit {
+            nameChain?.deallocate()
+        }
+
+        /// The steps of a plain name path, or nil when the node is none.
+        private static func nameChainParts(of kind: Kind, stages: [Stage]) -> [(name: String, utf8: [UInt8], index: Int?)]? {
             switch kind {
             case .name(let name, let utf8):
                 let predicate = literalIndexPredicate(stages)
                 guard predicate.isPlain else { return nil }
-                return [NameStep(name: name, utf8: utf8, index: predicate.index)]
+                return [(name, utf8, predicate.index)]
             case .path(let steps, let keepSingletonArray):
                 guard !keepSingletonArray, stages.isEmpty else { return nil }
-                var chain: [NameStep] = []
+                var chain: [(name: String, utf8: [UInt8], index: Int?)] = []
                 for step in steps {
-                    guard case .name = step.kind, let names = step.nameChain else { return nil }
-                    chain += names
+                    // A step with a chain of its own is a plain name step.
+                    guard step.nameChain != nil, let parts = nameChainParts(of: step.kind, stages: step.stages) else { return nil }
+                    chain += parts
                 }
                 return chain
             default:
