@@ -2,12 +2,12 @@
 /// and regular expressions called as functions.
 extension Evaluation {
     /// A call of a built-in function resolved at compile time, with no placeholders.
-    func callBuiltin(_ builtin: NativeFunction, _ argumentNodes: [Node?], _ input: Value?, _ frame: Frame,
+    func callBuiltin(_ builtin: NativeFunction, _ argumentNodes: Operands, _ input: Value?, _ frame: Frame,
                      position: Int) throws(JSONataError) -> Value? {
         var arguments: [Value?] = []
         arguments.reserveCapacity(argumentNodes.count)
-        for index in argumentNodes.indices {
-            arguments.append(try evaluate(argumentNodes[index]!, input, frame))
+        for index in 0..<argumentNodes.count {
+            arguments.append(try evaluate(argumentNodes[index], input, frame))
         }
         return try applyNative(builtin, arguments, context: input, position: position)
     }

@@ -284,23 +284,32 @@ final class Evaluation {
             }
             return .number(-number)
         case .array(let items): return try arrayConstructor(items, input, frame)
-        case .object(let pairs):
-            if let input, input.isArray { return try groupBy(input, pairs, frame, position: node.position) }
-            if let keys = node.literalKeys, let values = node.literalKeyValueNodes {
+        case .object:
+            let inputIsArray = input?.isArray ?? false
+            if !inputIsArray, let keys = node.literalKeys, let values = node.operands {
                 return try objectConstructor(values, literalKeys: keys, input, frame)
             }
+            guard case .object(let pairs) = node.kind else { return nil }
+            if let input, inputIsArray { return try groupBy(input, pairs, frame, position: node.position) }
             return try objectConstructor(pairs, input, frame)
-        case .binary(let op, let left, let right): return try binary(op, left, right, input, frame, position: node.position)
-        case .condition(let test, let then, let otherwise):
-            if Self.truthy(try evaluate(test, input, frame)) { return try evaluate(then, input, frame) }
-            guard let otherwise else { return nil }
-            return try evaluate(otherwise, input, frame)
-        case .elvis(let left, let right):
-            let value = try evaluate(left, input, frame)
-            return Self.truthy(value) ? value : try evaluate(right, input, frame)
-        case .coalesce(let left, let right):
-            if let value = try evaluate(left, input, frame) { return value }
-            return try evaluate(right, input, frame)
+        // Operators, conditions and built-in calls visit their operands
+        // unretained (see ``RuleExpression/Node/operands``).
+        case .binary(let op, _, _):
+            guard let operands = node.operands else { return nil }
+            return try binary(op, operands[0], operands[1], input, frame, position: node.position)
+        case .condition:
+            guard let operands = node.operands else { return nil }
+            if Self.truthy(try evaluate(operands[0], input, frame)) { return try evaluate(operands[1], input, frame) }
+            guard operands.count > 2 else { return nil }
+            return try evaluate(operands[2], input, frame)
+        case .elvis:
+            guard let operands = node.operands else { return nil }
+            let value = try evaluate(operands[0], input, frame)
+            return Self.truthy(value) ? value : try evaluate(operands[1], input, frame)
+        case .coalesce:
+            guard let operands = node.operands else { return nil }
+            if let value = try evaluate(operands[0], input, frame) { return value }
+            return try evaluate(operands[1], input, frame)
         case .block(let expressions):
             let scope = Frame(parent: frame)
             var result: Value? = nil
@@ -310,10 +319,11 @@ final class Evaluation {
             let value = try evaluate(valueNode, input, frame)
             frame.bind(name, value)
             return value
-        case .call(let function, let arguments):
-            if let builtin = node.builtin, builtinsResolved, !node.hasPlaceholderArguments {
+        case .call:
+            if let builtin = node.builtin, builtinsResolved, let arguments = node.operands {
                 return try callBuiltin(builtin, arguments, input, frame, position: node.position)
             }
+            guard case .call(let function, let arguments) = node.kind else { return nil }
             return try call(function, arguments, input, frame, position: node.position)
         case .lambda(let definition):
             return .function(FunctionValue(.lambda(definition, frame, input: input)))
@@ -453,10 +463,10 @@ final class Evaluation {
 
     /// An object constructor whose keys are distinct string literals: only
     /// the values are evaluated.
-    private func objectConstructor(_ values: [Unmanaged<Node>], literalKeys: [String], _ input: Value?,
+    private func objectConstructor(_ values: Operands, literalKeys: [String], _ input: Value?,
                                    _ frame: Frame) throws(JSONataError) -> Value {
         var result = ObjectValue(capacity: values.count)
-        for index in values.indices {
+        for index in 0..<values.count {
             guard let value = try evaluate(values[index], input, frame) else { continue }
             result.appendNew(literalKeys[index], value)
         }
@@ -466,15 +476,19 @@ final class Evaluation {
     /// Evaluates a node held unretained by its parent, without retaining it.
     @inline(__always)
     func evaluate(_ node: Unmanaged<Node>, _ input: Value?, _ frame: Frame) throws(JSONataError) -> Value? {
-        var outcome: Result<Value?, JSONataError> = .success(nil)
+        // The standard library's guaranteed-reference access takes an untyped
+        // throwing closure: the typed error is carried out beside it.
+        var value: Value? = nil
+        var failure: JSONataError? = nil
         node._withUnsafeGuaranteedRef { node in
             do throws(JSONataError) {
-                outcome = .success(try evaluate(node, input, frame))
+                value = try evaluate(node, input, frame)
             } catch {
-                outcome = .failure(error)
+                failure = error
             }
         }
-        return try outcome.get()
+        if let failure { throw failure }
+        return value
     }
 
     /// Groups the items of `input` by the keys of `pairs` and evaluates each

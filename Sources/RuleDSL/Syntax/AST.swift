@@ -36,6 +36,36 @@ enum Literal: Sendable {
     }
 }
 
+/// Child nodes held unretained, in memory their parent owns and frees: the
+/// operands that evaluation visits on every call (of operators, conditions,
+/// built-in calls, object constructors with literal keys). The parent's kind
+/// holds the same nodes strongly, so they live as long as it does; reading
+/// them here touches no reference counts, which the threads sharing a
+/// compiled expression would otherwise contend for.
+///
+/// Unchecked Sendable: written once by the node's initializer, then only read.
+struct Operands: @unchecked Sendable {
+    let nodes: UnsafeBufferPointer<Unmanaged<RuleExpression.Node>>
+
+    init(_ nodes: [RuleExpression.Node]) {
+        let storage = UnsafeMutableBufferPointer<Unmanaged<RuleExpression.Node>>.allocate(capacity: max(1, nodes.count))
+        for (position, node) in nodes.enumerated() {
+            (storage.baseAddress! + position).initialize(to: Unmanaged.passUnretained(node))
+        }
+        self.nodes = UnsafeBufferPointer(start: storage.baseAddress, count: nodes.count)
+    }
+
+    /// The number of operands.
+    var count: Int { nodes.count }
+
+    subscript(position: Int) -> Unmanaged<RuleExpression.Node> { nodes[position] }
+
+    /// Frees the memory; called once, by the owning node's deinit.
+    func deallocate() {
+        UnsafeMutablePointer(mutating: nodes.baseAddress!).deallocate()
+    }
+}
+
 /// One field name of a plain name path, with its UTF-8 bytes for lookup in
 /// documents, and the index of a literal number predicate after it (`[0]`).
 struct NameStep {
@@ -161,16 +191,14 @@ extension RuleExpression {
         /// literals: the keys, so that evaluation need not evaluate them or
         /// check them for duplicates.
         let literalKeys: [String]?
-        /// For an object constructor with literal keys: the value nodes, held
-        /// unretained (the constructor's pairs own them), so that evaluation
-        /// visits them without touching their reference counts, which the
-        /// threads sharing this expression would otherwise contend for.
-        let literalKeyValueNodes: [Unmanaged<Node>]?
+        /// The children evaluation visits on every call, unretained: the
+        /// operands of a binary operator, `?:` or `??`; test, then and else of
+        /// a condition; the arguments of a call without placeholders; the
+        /// values of an object constructor with literal keys. Nil otherwise.
+        let operands: Operands?
         /// For a string, number, boolean or null literal with nothing after it:
         /// the literal, which evaluation returns without further work.
         let literal: Literal?
-        /// For a call: whether an argument is a `?` placeholder (a partial application).
-        let hasPlaceholderArguments: Bool
         /// Whether the node has no predicates, bindings or grouping: its value
         /// is its kind's value (the common case, evaluated without checks).
         let isPlain: Bool
@@ -197,11 +225,6 @@ extension RuleExpression {
             } else {
                 self.yieldsTuples = false
             }
-            if case .call(_, let arguments) = kind {
-                self.hasPlaceholderArguments = arguments.contains { $0 == nil }
-            } else {
-                self.hasPlaceholderArguments = false
-            }
             if case .call(let callee, _) = kind, case .variable(let name) = callee.kind, callee.stages.isEmpty {
                 self.builtin = FunctionLibrary.functions[name]
             } else {
@@ -213,15 +236,30 @@ extension RuleExpression {
             self.nameChain = plain ? Self.nameChainParts(of: kind, stages: stages).map(NameChain.init) : nil
             if case .object(let pairs) = kind {
                 self.literalKeys = Self.distinctLiteralKeys(pairs)
-                self.literalKeyValueNodes = literalKeys == nil ? nil : pairs.map { Unmanaged.passUnretained($0.1) }
             } else {
                 self.literalKeys = nil
-                self.literalKeyValueNodes = nil
             }
+            self.operands = Self.operandNodes(of: kind, literalKeys: literalKeys != nil).map(Operands.init)
         }
 
         deinit {
             nameChain?.deallocate()
+            operands?.deallocate()
+        }
+
+        private static func operandNodes(of kind: Kind, literalKeys: Bool) -> [Node]? {
+            switch kind {
+            case .binary(_, let left, let right), .elvis(let left, let right), .coalesce(let left, let right):
+                return [left, right]
+            case .condition(let test, let then, let otherwise):
+                return [test, then] + (otherwise.map { [$0] } ?? [])
+            case .call(_, let arguments) where !arguments.contains { $0 == nil }:
+                return arguments.map { $0! }
+            case .object(let pairs) where literalKeys:
+                return pairs.map(\.1)
+            default:
+                return nil
+            }
         }
 
         /// The steps of a plain name path, or nil when the node is none.
