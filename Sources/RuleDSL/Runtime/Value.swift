@@ -43,12 +43,19 @@ public struct ObjectValue {
 
     private func position(of key: String) -> Int? {
         if let index { return index[key] }
-        return entries.firstIndex { $0.key == key }
+        // Keys compared in place: copying entries would retain every value passed over.
+        return entries.withUnsafeBufferPointer { buffer in
+            for position in buffer.indices where buffer[position].key == key { return position }
+            return nil
+        }
     }
 
     /// The value of `key`; setting nil removes the member.
     public subscript(key: String) -> Value? {
-        get { position(of: key).map { entries[$0].value } }
+        get {
+            guard let position = position(of: key) else { return nil }
+            return entries[position].value
+        }
         set {
             if let newValue {
                 if let existing = position(of: key) {
@@ -299,21 +306,25 @@ extension Value {
         case .array(let items, _):
             writer.appendByte(UInt8(ascii: "["))
             var first = true
-            // By position, not by copies of the items: writing retains nothing.
-            for position in items.indices {
-                if case .function = items[position] { continue }
-                if !first { writer.appendByte(UInt8(ascii: ",")) }
-                first = false
-                try items[position].write(to: &writer)
+            // Through the buffer, in place: writing copies (and retains) no item.
+            try items.withUnsafeBufferPointer { buffer throws(JSONWriteError) in
+                for position in buffer.indices {
+                    if case .function = buffer[position] { continue }
+                    if !first { writer.appendByte(UInt8(ascii: ",")) }
+                    first = false
+                    try buffer[position].write(to: &writer)
+                }
             }
             writer.appendByte(UInt8(ascii: "]"))
         case .object(let object):
             writer.appendByte(UInt8(ascii: "{"))
-            for position in object.entries.indices {
-                if position > 0 { writer.appendByte(UInt8(ascii: ",")) }
-                writer.appendString(object.entries[position].key)
-                writer.appendByte(UInt8(ascii: ":"))
-                try object.entries[position].value.write(to: &writer)
+            try object.entries.withUnsafeBufferPointer { entries throws(JSONWriteError) in
+                for position in entries.indices {
+                    if position > 0 { writer.appendByte(UInt8(ascii: ",")) }
+                    writer.appendString(entries[position].key)
+                    writer.appendByte(UInt8(ascii: ":"))
+                    try entries[position].value.write(to: &writer)
+                }
             }
             writer.appendByte(UInt8(ascii: "}"))
         case .function: writer.appendString("")
