@@ -52,6 +52,12 @@ func scratchLoop(_ mode: String) {
     let expression = try! RuleExpression(source)
     let bindings: [String: Value] = ["model": .string("qwen2.5:7b"), "stream": .bool(true)]
     let document = try! JSONDocument(bytes: input)
+    if mode == "read" {
+        let start = Date()
+        for _ in 0..<3_000_000 { _ = try! JSONDocument(bytes: input) }
+        print(Date().timeIntervalSince(start) / 3_000_000 * 1e6, "us")
+        return
+    }
     if mode == "trivial" {
         let trivial = try! RuleExpression("1")
         let start = Date()

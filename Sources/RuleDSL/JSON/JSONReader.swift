@@ -28,28 +28,62 @@ struct JSONReader {
         var whitespaceAtOpen: Int
         var isObject: Bool
     }
-    private var stack: [OpenContainer] = []
+    /// The open containers: the first levels in memory on the caller's stack
+    /// (no allocation for typical documents), deeper ones in `deepStack`.
+    private let shallowStack: UnsafeMutableBufferPointer<OpenContainer>
+    private var deepStack: [OpenContainer] = []
+    private var depth = 0
 
-    private init(input: UnsafeBufferPointer<UInt8>, options: JSONReadOptions) {
+    private static let shallowDepth = 32
+
+    private init(input: UnsafeBufferPointer<UInt8>, options: JSONReadOptions,
+                 shallowStack: UnsafeMutableBufferPointer<OpenContainer>) {
         self.input = input
         self.options = options
         // About one value per eight bytes of typical JSON; the buffer grows if needed.
         self.entries = IndexBuilder(capacity: input.count / 8)
-        stack.reserveCapacity(32)
+        self.shallowStack = shallowStack
     }
 
     /// Validates `bytes` and returns its index entries.
     static func index(_ bytes: [UInt8], options: JSONReadOptions) throws(JSONReadError) -> IndexStorage {
         try bytes.withUnsafeBufferPointer { buffer throws(JSONReadError) in
-            var reader = JSONReader(input: buffer, options: options)
-            do throws(JSONReadError) {
-                try reader.readDocument()
-            } catch {
-                reader.entries.discard()
-                throw error
+            // The temporary allocation takes an untyped closure: the outcome is carried out beside it.
+            var storage: IndexStorage? = nil
+            var failure: JSONReadError? = nil
+            withUnsafeTemporaryAllocation(of: OpenContainer.self, capacity: shallowDepth) { shallowStack in
+                var reader = JSONReader(input: buffer, options: options, shallowStack: shallowStack)
+                do throws(JSONReadError) {
+                    try reader.readDocument()
+                    storage = reader.entries.finish()
+                } catch {
+                    reader.entries.discard()
+                    failure = error
+                }
             }
-            return reader.entries.finish()
+            if let failure { throw failure }
+            return storage!
         }
+    }
+
+    /// The innermost open container, if any.
+    private var innermost: OpenContainer? {
+        if depth == 0 { return nil }
+        return depth <= shallowStack.count ? shallowStack[depth - 1] : deepStack[deepStack.count - 1]
+    }
+
+    private mutating func push(_ container: OpenContainer) {
+        if depth < shallowStack.count {
+            shallowStack[depth] = container
+        } else {
+            deepStack.append(container)
+        }
+        depth += 1
+    }
+
+    private mutating func pop() {
+        depth -= 1
+        if depth >= shallowStack.count { deepStack.removeLast() }
     }
 
     private func fail(_ message: String, at offset: Int? = nil) -> JSONReadError {
@@ -76,7 +110,7 @@ struct JSONReader {
             while try readValueStart() {}
             // Close containers and move to the next value, as far as the input says.
             while true {
-                guard let top = stack.last else { return }
+                guard let top = innermost else { return }
                 skipWhitespace()
                 guard position < input.count else {
                     throw fail("unexpected end of JSON text: \(top.isObject ? "object" : "array") is not closed")
@@ -96,7 +130,7 @@ struct JSONReader {
                 position += 1
                 entries[top.entry].count += 1
                 close(top)
-                stack.removeLast()
+                pop()
             }
         }
     }
@@ -117,7 +151,7 @@ struct JSONReader {
         switch byte {
         case UInt8(ascii: "{"), UInt8(ascii: "["):
             let isObject = byte == UInt8(ascii: "{")
-            guard stack.count < options.maximumDepth else {
+            guard depth < options.maximumDepth else {
                 throw fail("nesting deeper than \(options.maximumDepth) levels")
             }
             let container = OpenContainer(entry: entries.count, whitespaceAtOpen: whitespaceSkipped, isObject: isObject)
@@ -132,7 +166,7 @@ struct JSONReader {
                 close(container)
                 return false
             }
-            stack.append(container)
+            push(container)
             if isObject {
                 try readKeyAndColon()
             }
