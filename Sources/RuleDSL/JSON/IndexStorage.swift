@@ -1,7 +1,9 @@
 /// The entries of a document's structural index, in one buffer that the
-/// document owns. Immutable once built: any number of threads read it.
+/// document owns and frees (a value, not an object of its own: one
+/// allocation less per document). Immutable once built: any number of
+/// threads read it.
 @usableFromInline
-final class IndexStorage: @unchecked Sendable {
+struct IndexStorage: @unchecked Sendable {
     @usableFromInline let pointer: UnsafeMutablePointer<IndexEntry>
     @usableFromInline let count: Int
 
@@ -11,7 +13,8 @@ final class IndexStorage: @unchecked Sendable {
         self.count = count
     }
 
-    deinit {
+    /// Frees the buffer; called once, by the owning document's deinit.
+    func deallocate() {
         pointer.deallocate()
     }
 

@@ -63,6 +63,10 @@ public final class JSONDocument: Sendable {
         self.entries = entries
     }
 
+    deinit {
+        entries.deallocate()
+    }
+
     /// Reads `bytes` as one JSON text.
     ///
     /// - Throws: ``JSONReadError`` naming the problem and its line, column and
