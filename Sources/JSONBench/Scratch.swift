@@ -76,3 +76,14 @@ func scratchLoop(_ mode: String) {
     for _ in 0..<3_000_000 { _ = try! expression.evaluate(document: mode == "empty" ? nil : document, bindings: bindings) }
     print(Date().timeIntervalSince(start) / 3_000_000 * 1e6, "us")
 }
+
+func scratchExpression(_ expressionPath: String, _ inputPath: String) {
+    let source = try! String(contentsOfFile: expressionPath, encoding: .utf8)
+    let input = Array(try! String(contentsOfFile: inputPath, encoding: .utf8).utf8)
+    let expression = try! RuleExpression(source)
+    let document = try! JSONDocument(bytes: input)
+    let iterations = 1_000_000
+    let start = Date()
+    for _ in 0..<iterations { _ = try! expression.evaluate(document: document) }
+    print(Date().timeIntervalSince(start) / Double(iterations) * 1e6, "us")
+}

@@ -147,4 +147,25 @@ final class JSONReaderTests: XCTestCase {
         XCTAssertNotNil(readError("[1234567\u{FF}]"))
         XCTAssertThrowsError(try JSONDocument(bytes: Array("[1234567".utf8) + [0xFF, 0x39, UInt8(ascii: "]")]))
     }
+
+    /// Arrays of numbers (embeddings) are read in a tight loop: counts,
+    /// values, mixed elements and errors inside such a run.
+    func testNumberRunsInArrays() throws {
+        let document = try JSONDocument(text: "[1,-2.5,3e2, 4,5,\"x\",6,[7,8],9]")
+        XCTAssertEqual(document.count(at: document.root), 9)
+        let values = document.children(of: document.root).map { child -> String in
+            switch document.kind(at: child) {
+            case .number: return JSONNumberFormatting.javaScriptString(document.double(at: child))
+            case .array: return "array of \(document.count(at: child))"
+            default: return document.string(at: child)
+            }
+        }
+        XCTAssertEqual(values, ["1", "-2.5", "300", "4", "5", "x", "6", "array of 2", "9"])
+        XCTAssertNotNil(readError("[1,2,]"))
+        XCTAssertNotNil(readError("[1,2 3]"))
+        XCTAssertNotNil(readError("[1,-]"))
+        XCTAssertNotNil(readError("[1,01]"))
+        XCTAssertNotNil(readError("[1,2"))
+        assertError("[1,2,3,x]", contains: "expected a value", line: 1, column: 8, offset: 7)
+    }
 }
