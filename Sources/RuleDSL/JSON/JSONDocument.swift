@@ -186,6 +186,39 @@ public final class JSONDocument: Sendable {
         }
     }
 
+    /// For each of `names` (UTF-8), the index of the value of the object's
+    /// member of that name (the last one when a key repeats), or -1: one pass
+    /// over the members for any number of names. `lengthMask` has bit n set
+    /// when a name is n bytes long (bit 63 for 63 and more), so that keys of
+    /// other lengths are passed over without comparing bytes.
+    func findMembers(of index: Index, named names: UnsafeBufferPointer<UnsafeBufferPointer<UInt8>>,
+                     lengthMask: UInt64, into found: UnsafeMutableBufferPointer<Int>) {
+        for position in 0..<names.count { found[position] = -1 }
+        guard kind(at: index) == .object else { return }
+        let entryPointer = entries.pointer
+        bytes.withUnsafeBufferPointer { text in
+            guard let base = text.baseAddress else { return }
+            var keyIndex = index + 1
+            for _ in 0..<Int(entryPointer[index].count) {
+                let entry = entryPointer[keyIndex]
+                let length = Int(entry.end - entry.start) - 2
+                if entry.flags & IndexEntry.hasEscapes != 0 {
+                    for position in 0..<names.count where keyEquals(keyIndex, names[position]) {
+                        found[position] = keyIndex + 1
+                    }
+                } else if lengthMask & (1 << UInt64(min(length, 63))) != 0 {
+                    let start = base + Int(entry.start) + 1
+                    for position in 0..<names.count where names[position].count == length {
+                        if length == 0 || memcmp(start, names[position].baseAddress!, length) == 0 {
+                            found[position] = keyIndex + 1
+                        }
+                    }
+                }
+                keyIndex = Int(entryPointer[keyIndex + 1].next)
+            }
+        }
+    }
+
     /// Whether the string at `index` decodes to exactly `other` (UTF-8).
     public func keyEquals(_ index: Index, _ other: UnsafeBufferPointer<UInt8>) -> Bool {
         let entry = entries[index]

@@ -197,6 +197,16 @@ final class Evaluation {
         return .value(current)
     }
 
+    /// The walk of a name chain whose first field was found already (its
+    /// value is at `member`).
+    static func navigate(_ chain: UnsafeBufferPointer<NameStep>, afterFirstField member: JSONDocument.Index,
+                         in document: JSONDocument) -> NameNavigation {
+        if let wanted = chain[0].index {
+            return navigate(chain, from: 0, in: document, at: member, selecting: wanted)
+        }
+        return navigate(chain, from: 1, in: document, at: member)
+    }
+
     /// The rest of a name chain's walk, from step `first`, inside a document:
     /// only index positions change hands, and one value is made at the end.
     /// With `selecting`, the step's field was already looked up (it is
@@ -287,6 +297,10 @@ final class Evaluation {
         case .object:
             let inputIsArray = input?.isArray ?? false
             if !inputIsArray, let keys = node.literalKeys, let values = node.operands {
+                if let batch = node.fieldBatch, case .node(let document, let object)? = input,
+                   document.kind(at: object) == .object {
+                    return try objectConstructor(values, literalKeys: keys, batch, document, object, input, frame)
+                }
                 return try objectConstructor(values, literalKeys: keys, input, frame)
             }
             guard case .object(let pairs) = node.kind else { return nil }
@@ -470,6 +484,44 @@ final class Evaluation {
             guard let value = try evaluate(values[index], input, frame) else { continue }
             result.appendNew(literalKeys[index], value)
         }
+        return .object(result)
+    }
+
+    /// An object constructor with literal keys over an input object, whose
+    /// field-path values start from members found in one pass (``FieldBatch``);
+    /// other values, and paths that meet arrays, are evaluated as usual.
+    private func objectConstructor(_ values: Operands, literalKeys: [String], _ batch: FieldBatch,
+                                   _ document: JSONDocument, _ object: JSONDocument.Index, _ input: Value?,
+                                   _ frame: Frame) throws(JSONataError) -> Value {
+        var result = ObjectValue(capacity: values.count)
+        var failure: JSONataError? = nil
+        // The found members live in temporary memory on the stack; its closure
+        // is untyped, so an error is carried out beside it.
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: batch.names.count) { found in
+            batch.resolve(in: document, object: object, into: found)
+            do throws(JSONataError) {
+                for index in 0..<values.count {
+                    let value: Value?
+                    if let chain = batch.chains[index] {
+                        let member = found[batch.slots[index]]
+                        if member < 0 {
+                            value = nil
+                        } else if case .value(let walked) = Self.navigate(chain.steps, afterFirstField: member, in: document) {
+                            value = walked
+                        } else {
+                            value = try evaluate(values[index], input, frame)
+                        }
+                    } else {
+                        value = try evaluate(values[index], input, frame)
+                    }
+                    guard let value else { continue }
+                    result.appendNew(literalKeys[index], value)
+                }
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
         return .object(result)
     }
 

@@ -196,6 +196,9 @@ extension RuleExpression {
         /// a condition; the arguments of a call without placeholders; the
         /// values of an object constructor with literal keys. Nil otherwise.
         let operands: Operands?
+        /// For an object constructor with literal keys whose values are field
+        /// paths: the plan for finding their first fields in one pass.
+        let fieldBatch: FieldBatch?
         /// For a string, number, boolean or null literal with nothing after it:
         /// the literal, which evaluation returns without further work.
         let literal: Literal?
@@ -240,11 +243,17 @@ extension RuleExpression {
                 self.literalKeys = nil
             }
             self.operands = Self.operandNodes(of: kind, literalKeys: literalKeys != nil).map(Operands.init)
+            if case .object(let pairs) = kind, literalKeys != nil {
+                self.fieldBatch = FieldBatch(chains: pairs.map { $0.1.nameChain })
+            } else {
+                self.fieldBatch = nil
+            }
         }
 
         deinit {
             nameChain?.deallocate()
             operands?.deallocate()
+            fieldBatch?.deallocate()
         }
 
         private static func operandNodes(of kind: Kind, literalKeys: Bool) -> [Node]? {

@@ -35,12 +35,26 @@ final class NameChainTests: XCTestCase {
         ("a", #"{"a": null}"#, "null"),
         ("a.b.c", #"{"a": {"b": [{"c": 1}, {"c": [2, 3]}]}}"#, "[1,2,3]"),
         ("{\"x\": a.b, \"y\": a.missing}", #"{"a": {"b": true}}"#, #"{"x":true}"#),
+        // Object constructors find their values' first fields in one pass.
+        (#"{"x": a, "y": b.c, "z": a}"#, #"{"a": 1, "b": {"c": 2}, "a": 3}"#, #"{"x":3,"y":2,"z":3}"#),
+        (#"{"x": ab, "y": c}"#, #"{"\u0061b": 1, "c": 2}"#, #"{"x":1,"y":2}"#),
+        (#"{"x": a[1], "y": b, "w": b[0]}"#, #"{"a": [1, 2], "b": [3]}"#, #"{"x":2,"y":[3],"w":3}"#),
+        (#"{"x": a.b, "y": c}"#, #"{"a": [{"b": 1}, {"b": 2}], "c": null}"#, #"{"x":[1,2],"y":null}"#),
+        (#"{"x": missing, "y": c, "z": c.d}"#, #"{"c": 1}"#, #"{"y":1}"#),
+        (#"{"x": a, "y": a + 1, "z": $string(a)}"#, #"{"a": 1}"#, #"{"x":1,"y":2,"z":"1"}"#),
     ]
 
     func testDocumentInputs() throws {
         for testCase in cases {
             let result = try RuleExpression(testCase.expression).evaluate(document: try JSONDocument(text: testCase.input))
             XCTAssertEqual(try text(result), testCase.expected, "\(testCase.expression) on \(testCase.input)")
+        }
+    }
+
+    func testErrorsInsideAnObjectConstructorReachTheCaller() throws {
+        let expression = try RuleExpression(#"{"x": a, "y": $number(b), "z": c}"#)
+        XCTAssertThrowsError(try expression.evaluate(document: try JSONDocument(text: #"{"a": 1, "b": "one", "c": 2}"#))) { error in
+            XCTAssertEqual((error as? JSONataError)?.code, "D3030")
         }
     }
 
