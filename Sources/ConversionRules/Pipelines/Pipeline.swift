@@ -37,15 +37,8 @@ public struct Pipeline: Sendable {
              limits: EvaluationLimits) throws(ConversionError) -> Bool {
         for index in steps.indices {
             do throws(StepFailure) {
-                switch steps[index] {
-                case .expression(let expressionStep):
-                    try expressionStep.run(&working, variables: variables, limits: limits)
-                case .header(let edit):
-                    working.headers = edit.apply(to: working.headers)
-                case .dropIf(let rule):
-                    try working.materialize()
-                    if rule.matches(working.body) { return false }
-                }
+                // A method on the element, not a copy of it: the step is used in place.
+                guard try steps[index].run(&working, variables: variables, limits: limits) else { return false }
             } catch {
                 throw ConversionError(rule: rule, conversion: conversion, step: index + 1, reason: error.reason)
             }

@@ -10,6 +10,24 @@ public enum PipelineStep: Sendable {
     case dropIf(DropRule)
 }
 
+extension PipelineStep {
+    /// Runs the step on working content; false when it drops the content.
+    /// - Throws: ``StepFailure``.
+    func run(_ working: inout WorkingContent, variables: [String: Value], limits: EvaluationLimits) throws(StepFailure) -> Bool {
+        switch self {
+        case .expression(let step):
+            try step.run(&working, variables: variables, limits: limits)
+            return true
+        case .header(let edit):
+            working.headers = edit.apply(to: working.headers)
+            return true
+        case .dropIf(let rule):
+            try working.materialize()
+            return !rule.matches(working.body)
+        }
+    }
+}
+
 /// What one step, or a whole pipeline, made of its input.
 public enum StepOutcome: Sendable {
     case content(HTTPContent)
