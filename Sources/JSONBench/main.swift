@@ -134,8 +134,5 @@ func report(_ name: String, _ bytes: [UInt8], iterations: Int) {
     print(line("jansson json_dumps compact", janssonWrite, janssonWrite))
 }
 
-if CommandLine.arguments.contains("--scratch") { scratchPhases(); exit(0) }
-if CommandLine.arguments.count > 3, CommandLine.arguments[1] == "--expression" { scratchExpression(CommandLine.arguments[2], CommandLine.arguments[3]); exit(0) }
-if CommandLine.arguments.count > 2, CommandLine.arguments[1] == "--loop" { scratchLoop(CommandLine.arguments[2]); exit(0) }
 report("chat request", Payloads.chatRequest(), iterations: 2000)
 report("embedding response", Payloads.embeddingResponse(), iterations: 20)
