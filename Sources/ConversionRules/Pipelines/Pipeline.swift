@@ -35,15 +35,19 @@ public struct Pipeline: Sendable {
     /// Runs the steps on working content; false when a step dropped it.
     func run(_ working: inout WorkingContent, variables: [String: Value], rule: String, conversion: String,
              limits: EvaluationLimits) throws(ConversionError) -> Bool {
-        for index in steps.indices {
-            do throws(StepFailure) {
-                // A method on the element, not a copy of it: the step is used in place.
-                guard try steps[index].run(&working, variables: variables, limits: limits) else { return false }
-            } catch {
-                throw ConversionError(rule: rule, conversion: conversion, step: index + 1, reason: error.reason)
+        // Steps are used in place, through the buffer: copying one retains
+        // every object it holds, and threads sharing these rules would
+        // contend for the counts.
+        try steps.withUnsafeBufferPointer { steps throws(ConversionError) -> Bool in
+            for index in steps.indices {
+                do throws(StepFailure) {
+                    guard try steps[index].run(&working, variables: variables, limits: limits) else { return false }
+                } catch {
+                    throw ConversionError(rule: rule, conversion: conversion, step: index + 1, reason: error.reason)
+                }
             }
+            return true
         }
-        return true
     }
 }
 
@@ -93,13 +97,20 @@ public struct ServiceRules: Sendable {
     /// - Throws: ``ConversionError``.
     public func convert(_ kind: ConversionKind, _ content: HTTPContent, variables: [String: Value],
                         limits: EvaluationLimits = EvaluationLimits()) throws(ConversionError) -> StepOutcome {
-        try pipeline(kind).run(content, variables: variables, rule: name, conversion: kind.rawValue, limits: limits)
+        // The pipeline is used in place (see ``Pipeline/run(_:variables:rule:conversion:limits:)``).
+        try pipelineList.withUnsafeBufferPointer { pipelines throws(ConversionError) -> StepOutcome in
+            guard pipelines[kind.position] != nil else { return .content(content) }
+            return try pipelines[kind.position]!.run(content, variables: variables, rule: name, conversion: kind.rawValue, limits: limits)
+        }
     }
 
     /// Runs one conversion on working content; false when it dropped the content.
     func convert(_ kind: ConversionKind, _ working: inout WorkingContent, variables: [String: Value],
                  limits: EvaluationLimits) throws(ConversionError) -> Bool {
-        try pipeline(kind).run(&working, variables: variables, rule: name, conversion: kind.rawValue, limits: limits)
+        try pipelineList.withUnsafeBufferPointer { pipelines throws(ConversionError) -> Bool in
+            guard pipelines[kind.position] != nil else { return true }
+            return try pipelines[kind.position]!.run(&working, variables: variables, rule: name, conversion: kind.rawValue, limits: limits)
+        }
     }
 }
 
