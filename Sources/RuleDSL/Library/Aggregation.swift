@@ -20,16 +20,14 @@ extension FunctionLibrary {
             guard let numbers = arguments[argument: 0]?.arrayElements?.compactMap({ $0.numberValue }), !numbers.isEmpty else { return nil }
             return .number(numbers.reduce(0, +) / Double(numbers.count))
         },
-        NativeFunction("boolean", "<x-:b>") { _, arguments throws(JSONataError) in
-            guard let value = arguments[argument: 0] else { return nil }
-            return .bool(Evaluation.truthy(value))
+        NativeFunction(unary: "boolean", "<x-:b>") { value in
+            value.map { .bool(Evaluation.truthy($0)) }
         },
-        NativeFunction("not", "<x-:b>") { _, arguments throws(JSONataError) in
-            guard let value = arguments[argument: 0] else { return nil }
-            return .bool(!Evaluation.truthy(value))
+        NativeFunction(unary: "not", "<x-:b>") { value in
+            value.map { .bool(!Evaluation.truthy($0)) }
         },
-        NativeFunction("exists", "<x:b>") { _, arguments throws(JSONataError) in
-            .bool(arguments[argument: 0] != nil)
+        NativeFunction(unary: "exists", "<x:b>") { value in
+            .bool(value != nil)
         },
     ]
 }

@@ -65,8 +65,8 @@ extension FunctionLibrary {
             }
             return result.count == 0 ? nil : .object(result)
         },
-        NativeFunction("type", "<x:s>") { _, arguments throws(JSONataError) in
-            arguments[argument: 0].map { .string($0.typeName) }
+        NativeFunction(unary: "type", "<x:s>") { value in
+            value.map { .string($0.typeName) }
         },
         NativeFunction("error", "<s?:x>") { call, arguments throws(JSONataError) in
             throw call.error(.userError, token: arguments[argument: 0].string ?? "")

@@ -4,6 +4,9 @@ extension Evaluation {
     /// A call of a built-in function resolved at compile time, with no placeholders.
     func callBuiltin(_ builtin: NativeFunction, _ argumentNodes: Operands, _ input: Value?, _ frame: Frame,
                      position: Int) throws(JSONataError) -> Value? {
+        if let unary = builtin.unary, argumentNodes.count == 1 {
+            return unary(try evaluate(argumentNodes[0], input, frame))
+        }
         var arguments: [Value?] = []
         arguments.reserveCapacity(argumentNodes.count)
         for index in 0..<argumentNodes.count {

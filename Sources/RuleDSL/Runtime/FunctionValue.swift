@@ -42,10 +42,16 @@ enum PartialArgument {
 final class NativeFunction: Sendable {
     typealias Body = @Sendable (_ call: inout NativeCall, _ arguments: [Value?]) throws(JSONataError) -> Value?
 
+    typealias UnaryBody = @Sendable (_ argument: Value?) -> Value?
+
     let name: String
     let signature: Signature?
     let arity: Int
     let body: Body
+    /// For a function of one argument of any type that needs nothing else
+    /// (no context, no callbacks): the function of that argument, which a
+    /// call with one argument uses without building an argument list.
+    let unary: UnaryBody?
 
     init(_ name: String, _ signature: String?, arity: Int? = nil, _ body: @escaping Body) {
         self.name = name
@@ -55,6 +61,22 @@ final class NativeFunction: Sendable {
         // (value, index, array): optional parameters are not filled.
         self.arity = arity ?? self.signature?.parameters.filter { !$0.optional }.count ?? 0
         self.body = body
+        self.unary = nil
+    }
+
+    /// A function of one parameter of type `x` (any value, undefined
+    /// included), defined by what it makes of that value. Its signature
+    /// accepts every single argument as it is, so a call with one argument
+    /// may skip the argument list and the signature check.
+    init(unary name: String, _ signature: String, _ body: @escaping UnaryBody) {
+        self.name = name
+        let parsed = try! Signature(signature, position: 0)
+        precondition(parsed.parameters.count == 1 && parsed.parameters[0].types == .any && !parsed.parameters[0].variadic,
+                     "$\(name): a unary function takes one parameter of type x")
+        self.signature = parsed
+        self.arity = 1
+        self.body = { _, arguments throws(JSONataError) in body(arguments.first ?? nil) }
+        self.unary = body
     }
 }
 

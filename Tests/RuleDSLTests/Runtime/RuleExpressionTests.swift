@@ -121,6 +121,22 @@ final class RuleExpressionTests: XCTestCase {
         }
         XCTAssertEqual(failures.value, 0)
     }
+    /// One-argument built-ins ($type, $exists, $boolean, $not) take a
+    /// shorter path when called with one argument; every other way of
+    /// calling them gives the same results.
+    func testOneArgumentBuiltinsInEveryCallForm() throws {
+        let data = #"{"n": 1, "s": "", "a": [0, 1]}"#
+        XCTAssertEqual(try evaluate(#"[$type(n), $type(s), $type(a), $type(missing)]"#, data), #"["number","string","array"]"#)
+        XCTAssertEqual(try evaluate(#"[$exists(n), $exists(missing), $boolean(s), $not(s), $boolean(missing)]"#, data),
+                       "[true,false,false,true]")
+        XCTAssertEqual(try evaluate("n.$boolean()", data), "true")
+        XCTAssertEqual(try evaluate("$map(a, $not)", data), "[true,false]")
+        XCTAssertEqual(try evaluate("a ~> $type", data), #""array""#)
+        XCTAssertEqual(try evaluate(#"($t := $type(?); $t(n))"#, data), #""number""#)
+        XCTAssertEqual(try evaluate(#"($type := function($x) { "mine" }; $type(n))"#, data), #""mine""#)
+        // A caller's binding of the name shadows the built-in: calling a string fails.
+        XCTAssertThrowsError(try evaluate("$type(n)", data, bindings: ["type": .string("not a function")]))
+    }
 }
 
 /// A string handed from one thread to another in a test.
@@ -137,4 +153,5 @@ final class ManagedAtomicCounter: @unchecked Sendable {
     private var count = 0
     func increment() { lock.lock(); count += 1; lock.unlock() }
     var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+
 }
