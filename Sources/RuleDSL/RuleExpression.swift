@@ -94,10 +94,9 @@ public struct RuleExpression: Sendable {
         if let array = input, array.isArray {
             input = .array([array], [.sequence, .outerWrapper])
         }
-        let evaluation = Evaluation(root: input, limits: limits)
+        let evaluation = Evaluation(root: input, limits: limits, bindings: bindings)
         evaluation.builtinsResolved = builtinsResolved(with: bindings)
-        let frame = Frame(parent: nil, bindings: bindings)
-        let result = try evaluation.evaluate(root, input, frame)
+        let result = try evaluation.evaluate(root, input, evaluation)
         return Self.finalize(result)
     }
 

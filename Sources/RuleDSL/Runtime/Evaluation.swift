@@ -28,9 +28,10 @@ public struct EvaluationLimits: Sendable {
     }
 }
 
-/// The state of one evaluation of an expression: depth, deadline and the
-/// root input. Created per call; never shared between threads.
-final class Evaluation {
+/// The state of one evaluation of an expression: depth, deadline, the root
+/// input, and (as the outermost ``Frame``) the caller's bindings. Created per
+/// call; never shared between threads.
+final class Evaluation: Frame {
     typealias Node = RuleExpression.Node
 
     let root: Value?
@@ -55,12 +56,14 @@ final class Evaluation {
     /// How much stack evaluation may use below `stackBase`.
     private let stackBudget: UInt
 
-    init(root: Value?, limits: EvaluationLimits) {
+    init(root: Value?, limits: EvaluationLimits, bindings: [String: Value]) {
         self.root = root
         self.limits = limits
-        stackBase = Self.stackAddress()
-        stackBudget = UInt(limits.stackBudgetBytes ?? Self.remainingStack(below: stackBase))
+        let base = Self.stackAddress()
+        stackBase = base
+        stackBudget = UInt(limits.stackBudgetBytes ?? Self.remainingStack(below: base))
         deadline = limits.timeLimitMilliseconds.map { Self.now() + UInt64($0) * 1_000_000 }
+        super.init(parent: nil, bindings: bindings)
     }
 
     private static func now() -> UInt64 {

@@ -1,6 +1,8 @@
 /// A scope of variable bindings during one evaluation. Frames are created per
 /// evaluation (and per block or function call), never shared between calls.
-final class Frame {
+/// The outermost scope, holding the caller's bindings, is the ``Evaluation``
+/// itself (a subclass), so that a call allocates one object for both.
+class Frame {
     private var bindings: [String: Value]
     let parent: Frame?
 
@@ -10,17 +12,18 @@ final class Frame {
     }
 
     /// The value bound to `name` here or in an enclosing frame.
-    func lookup(_ name: String) -> Value? {
+    final func lookup(_ name: String) -> Value? {
         var frame: Frame? = self
         while let current = frame {
-            if let value = current.bindings[name] { return value }
+            // Most scopes of blocks and calls bind little: an empty one is passed without hashing.
+            if !current.bindings.isEmpty, let value = current.bindings[name] { return value }
             frame = current.parent
         }
         return nil
     }
 
     /// Binds `name` in this frame; binding undefined removes it.
-    func bind(_ name: String, _ value: Value?) {
+    final func bind(_ name: String, _ value: Value?) {
         bindings[name] = value
     }
 }
