@@ -57,6 +57,38 @@ public struct JSONWriter {
         value.withUTF8 { appendString(utf8: $0) }
     }
 
+    /// Appends an object member's key with its punctuation: `,` unless it is
+    /// the first member, then the quoted, escaped key and `:`.
+    public mutating func appendMemberKey(_ key: String, first: Bool) {
+        var key = key
+        key.withUTF8 { text in
+            // The usual key, short and plain, is assembled on the stack and
+            // appended in one copy (each append to the array checks it).
+            guard text.count <= 120, !Self.needsEscaping(text) else {
+                if !first { appendByte(UInt8(ascii: ",")) }
+                appendString(utf8: text)
+                appendByte(UInt8(ascii: ":"))
+                return
+            }
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: text.count + 4) { scratch in
+                var length = 0
+                if !first {
+                    scratch[0] = UInt8(ascii: ",")
+                    length = 1
+                }
+                scratch[length] = UInt8(ascii: "\"")
+                if let source = text.baseAddress, text.count > 0 {
+                    (scratch.baseAddress! + length + 1).update(from: source, count: text.count)
+                }
+                length += text.count + 1
+                scratch[length] = UInt8(ascii: "\"")
+                scratch[length + 1] = UInt8(ascii: ":")
+                length += 2
+                bytes.append(contentsOf: UnsafeBufferPointer(start: scratch.baseAddress, count: length))
+            }
+        }
+    }
+
     /// Appends UTF-8 text as a quoted, escaped JSON string.
     public mutating func appendString(utf8 text: UnsafeBufferPointer<UInt8>) {
         if !Self.needsEscaping(text) {

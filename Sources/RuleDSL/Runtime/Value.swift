@@ -320,9 +320,7 @@ extension Value {
             writer.appendByte(UInt8(ascii: "{"))
             try object.entries.withUnsafeBufferPointer { entries throws(JSONWriteError) in
                 for position in entries.indices {
-                    if position > 0 { writer.appendByte(UInt8(ascii: ",")) }
-                    writer.appendString(entries[position].key)
-                    writer.appendByte(UInt8(ascii: ":"))
+                    writer.appendMemberKey(entries[position].key, first: position == 0)
                     try entries[position].value.write(to: &writer)
                 }
             }

@@ -74,6 +74,19 @@ final class JSONWriterTests: XCTestCase {
         XCTAssertFalse(document.isCompact(at: keep))
     }
 
+    func testMemberKeysPlainEscapedEmptyAndLong() {
+        let long = String(repeating: "k", count: 130)
+        var writer = JSONWriter()
+        writer.appendByte(UInt8(ascii: "{"))
+        for (position, key) in ["model", "quote\"d", "", "café", long].enumerated() {
+            writer.appendMemberKey(key, first: position == 0)
+            writer.appendNull()
+        }
+        writer.appendByte(UInt8(ascii: "}"))
+        XCTAssertEqual(String(decoding: writer.bytes, as: UTF8.self),
+                       #"{"model":null,"quote\"d":null,"":null,"café":null,""# + long + #"":null}"#)
+    }
+
     func testObjectsKeepInsertionOrderAndPrettyPrint() throws {
         let value = JSONValue.object(JSONObject([("z", .number(JSONNumber(Int64(1)))), ("a", .array([.null, .bool(true)])), ("e", .object(JSONObject()))]))
         XCTAssertEqual(try value.jsonText(), #"{"z":1,"a":[null,true],"e":{}}"#)
