@@ -35,6 +35,10 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
     /// Replaces every value of `name` by `value` (at the place of the first one).
     public mutating func set(_ name: String, _ value: String) {
         if let first = fields.firstIndex(where: { Self.sameName($0.name, name) }) {
+            // Already so (the usual Content-Type of a JSON body): no change, and
+            // no copy of fields shared with another value.
+            if fields[first].value == value,
+               !fields[(first + 1)...].contains(where: { Self.sameName($0.name, name) }) { return }
             fields[first].value = value
             var index = fields.count - 1
             while index > first {

@@ -14,6 +14,18 @@ final class PipelineTests: XCTestCase {
         XCTAssertEqual(HeaderEdit(clearAll: true, add: [("A", "b")]).apply(to: headers), HTTPHeaders([("A", "b")]))
     }
 
+    func testSetReplacesEveryValueOfANameOnce() {
+        var same = HTTPHeaders([("Content-Type", "application/json"), ("X-A", "1")])
+        same.set("content-type", "application/json")
+        XCTAssertEqual(same, HTTPHeaders([("Content-Type", "application/json"), ("X-A", "1")]))
+        var repeated = HTTPHeaders([("Content-Type", "application/json"), ("X-A", "1"), ("content-type", "text/plain")])
+        repeated.set("Content-Type", "application/json")
+        XCTAssertEqual(repeated, HTTPHeaders([("Content-Type", "application/json"), ("X-A", "1")]))
+        var other = HTTPHeaders([("Content-Type", "text/plain")])
+        other.set("Content-Type", "application/json")
+        XCTAssertEqual(other.values(of: "content-type"), ["application/json"])
+    }
+
     func testDropRules() throws {
         XCTAssertTrue(try DropRule(pattern: "[DONE]", isRegex: false, trim: true).matches(Array(" [DONE]\n".utf8)))
         XCTAssertFalse(try DropRule(pattern: "[DONE]", isRegex: false, trim: false).matches(Array(" [DONE]\n".utf8)))
