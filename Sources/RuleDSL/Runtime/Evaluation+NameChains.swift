@@ -1,0 +1,106 @@
+/// Plain field paths (`a.b`, `choices[0].delta`): walked directly through
+/// documents and built objects, as a path over single objects evaluates,
+/// handing over to the general path evaluation where arrays are met.
+extension Evaluation {
+    /// What walking a name chain gave: the value, or a sign that the general
+    /// path evaluation must decide (an array on the way).
+    enum NameNavigation {
+        case value(Value?)
+        case needsPathEvaluation
+    }
+
+    /// Walks a chain of field names through objects, as a path over single
+    /// objects evaluates: a missing field or a non-object on the way gives
+    /// undefined; a literal index selects an array element (a single value
+    /// is an array of one). Arrays on the way (which a path maps over and
+    /// flattens) and result sequences at the end are left to the general
+    /// evaluation.
+    static func navigate(_ chain: NameChain, from input: Value?) -> NameNavigation {
+        guard var current = input else { return .value(nil) }
+        let chain = chain.steps
+        for position in chain.indices {
+            switch current {
+            case .node(let document, let index):
+                // Inside a document the walk needs no values until the end.
+                return navigate(chain, from: position, in: document, at: index)
+            case .object(let object):
+                guard let member = object[chain[position].name] else { return .value(nil) }
+                current = member
+            case .array:
+                return .needsPathEvaluation
+            default:
+                return .value(nil)
+            }
+            if let wanted = chain[position].index {
+                switch current {
+                case .node(let document, let index) where document.kind(at: index) == .array:
+                    return navigate(chain, from: position, in: document, at: index, selecting: wanted)
+                case .array:
+                    return .needsPathEvaluation
+                default:
+                    // A single value is an array of one.
+                    guard wanted == 0 || wanted == -1 else { return .value(nil) }
+                }
+            }
+        }
+        if case .array(_, let flags) = current, flags.contains(.sequence) { return .needsPathEvaluation }
+        return .value(current)
+    }
+
+    /// The walk of a name chain whose first field was found already (its
+    /// value is at `member`).
+    static func navigate(_ chain: UnsafeBufferPointer<NameStep>, afterFirstField member: JSONDocument.Index,
+                         in document: JSONDocument) -> NameNavigation {
+        if let wanted = chain[0].index {
+            return navigate(chain, from: 0, in: document, at: member, selecting: wanted)
+        }
+        return navigate(chain, from: 1, in: document, at: member)
+    }
+
+    /// The rest of a name chain's walk, from step `first`, inside a document:
+    /// only index positions change hands, and one value is made at the end.
+    /// With `selecting`, the step's field was already looked up (it is
+    /// `index`) and only its index predicate is left to apply.
+    private static func navigate(_ chain: UnsafeBufferPointer<NameStep>, from first: Int, in document: JSONDocument,
+                                 at start: JSONDocument.Index, selecting pendingIndex: Int? = nil) -> NameNavigation {
+        var index = start
+        var position = first
+        if let pendingIndex {
+            guard let element = select(pendingIndex, of: index, in: document) else { return .value(nil) }
+            guard element >= 0 else { return .needsPathEvaluation }
+            index = element
+            position += 1
+        }
+        while position < chain.count {
+            switch document.kind(at: index) {
+            case .object: break
+            case .array: return .needsPathEvaluation
+            default: return .value(nil)
+            }
+            let found = document.member(of: index, keyBytes: chain[position].bytes)
+            guard let found else { return .value(nil) }
+            index = found
+            if let wanted = chain[position].index {
+                guard let element = select(wanted, of: index, in: document) else { return .value(nil) }
+                guard element >= 0 else { return .needsPathEvaluation }
+                index = element
+            }
+            position += 1
+        }
+        return .value(Value.fromDocument(document, index))
+    }
+
+    /// The element a literal index predicate selects from the document value
+    /// at `index` (an array, or a single value as an array of one); negative
+    /// positions count from the end. Nil when there is none; -1 when the
+    /// element is itself an array, which a path would flatten (the general
+    /// evaluation decides).
+    private static func select(_ wanted: Int, of index: JSONDocument.Index, in document: JSONDocument) -> JSONDocument.Index? {
+        guard document.kind(at: index) == .array else {
+            return wanted == 0 || wanted == -1 ? index : nil
+        }
+        let count = document.count(at: index)
+        guard let element = document.element(of: index, at: wanted < 0 ? wanted + count : wanted) else { return nil }
+        return document.kind(at: element) == .array ? -1 : element
+    }
+}

@@ -1,0 +1,94 @@
+// What a node precomputes so that evaluation can take short paths through
+// the common shapes of conversion rules: literals, plain field paths, and
+// children visited without reference counting. Built once by the node's
+// initializer; the raw memory is freed by the node's deinit.
+
+/// A scalar literal of an expression.
+enum Literal: Sendable {
+    case string(String)
+    case number(Double)
+    case bool(Bool)
+    case null
+
+    /// The literal as a value.
+    var value: Value {
+        switch self {
+        case .string(let text): return .string(text)
+        case .number(let number): return .number(number)
+        case .bool(let flag): return .bool(flag)
+        case .null: return .null
+        }
+    }
+}
+
+/// Child nodes held unretained, in memory their parent owns and frees: the
+/// operands that evaluation visits on every call (of operators, conditions,
+/// built-in calls, object constructors with literal keys). The parent's kind
+/// holds the same nodes strongly, so they live as long as it does; reading
+/// them here touches no reference counts, which the threads sharing a
+/// compiled expression would otherwise contend for.
+///
+/// Unchecked Sendable: written once by the node's initializer, then only read.
+struct Operands: @unchecked Sendable {
+    let nodes: UnsafeBufferPointer<Unmanaged<RuleExpression.Node>>
+
+    init(_ nodes: [RuleExpression.Node]) {
+        let storage = UnsafeMutableBufferPointer<Unmanaged<RuleExpression.Node>>.allocate(capacity: max(1, nodes.count))
+        for (position, node) in nodes.enumerated() {
+            (storage.baseAddress! + position).initialize(to: Unmanaged.passUnretained(node))
+        }
+        self.nodes = UnsafeBufferPointer(start: storage.baseAddress, count: nodes.count)
+    }
+
+    /// The number of operands.
+    var count: Int { nodes.count }
+
+    subscript(position: Int) -> Unmanaged<RuleExpression.Node> { nodes[position] }
+
+    /// Frees the memory; called once, by the owning node's deinit.
+    func deallocate() {
+        UnsafeMutablePointer(mutating: nodes.baseAddress!).deallocate()
+    }
+}
+
+/// One field name of a plain name path, with its UTF-8 bytes for lookup in
+/// documents, and the index of a literal number predicate after it (`[0]`).
+struct NameStep {
+    let name: String
+    let bytes: UnsafeBufferPointer<UInt8>
+    let index: Int?
+}
+
+/// The steps of a plain name path, in memory its node owns and frees:
+/// evaluation reads them without reference counting, as threads sharing a
+/// compiled expression would otherwise contend for the counts of the same
+/// arrays on every lookup.
+///
+/// Unchecked Sendable: written once by the node's initializer, then only read.
+struct NameChain: @unchecked Sendable {
+    let steps: UnsafeBufferPointer<NameStep>
+    private let bytes: UnsafeMutableBufferPointer<UInt8>
+
+    init(_ parts: [(name: String, utf8: [UInt8], index: Int?)]) {
+        let bytes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, parts.reduce(0) { $0 + $1.utf8.count }))
+        let steps = UnsafeMutableBufferPointer<NameStep>.allocate(capacity: parts.count)
+        var offset = 0
+        for (position, part) in parts.enumerated() {
+            let start = bytes.baseAddress! + offset
+            for (byteOffset, byte) in part.utf8.enumerated() { (start + byteOffset).initialize(to: byte) }
+            let key = UnsafeBufferPointer(start: start, count: part.utf8.count)
+            (steps.baseAddress! + position).initialize(to: NameStep(name: part.name, bytes: key, index: part.index))
+            offset += part.utf8.count
+        }
+        self.steps = UnsafeBufferPointer(steps)
+        self.bytes = bytes
+    }
+
+    /// Frees the memory; called once, by the owning node's deinit.
+    func deallocate() {
+        let steps = UnsafeMutableBufferPointer(mutating: self.steps)
+        _ = steps.deinitialize()
+        steps.deallocate()
+        bytes.deallocate()
+    }
+}
