@@ -378,7 +378,7 @@ final class Evaluation: Frame {
 
     /// An object constructor whose keys are distinct string literals: only
     /// the values are evaluated.
-    private func objectConstructor(_ values: Operands, literalKeys: [String], _ input: Value?,
+    private func objectConstructor(_ values: Operands, literalKeys: LiteralKeys, _ input: Value?,
                                    _ frame: Frame) throws(JSONataError) -> Value {
         var result = ObjectValue(capacity: values.count)
         for index in 0..<values.count {
@@ -391,7 +391,7 @@ final class Evaluation: Frame {
     /// An object constructor with literal keys over an input object, whose
     /// field-path values start from members found in one pass (``FieldBatch``);
     /// other values, and paths that meet arrays, are evaluated as usual.
-    private func objectConstructor(_ values: Operands, literalKeys: [String], _ batch: FieldBatch,
+    private func objectConstructor(_ values: Operands, literalKeys: LiteralKeys, _ batch: FieldBatch,
                                    _ document: JSONDocument, _ object: JSONDocument.Index, _ input: Value?,
                                    _ frame: Frame) throws(JSONataError) -> Value {
         var result = ObjectValue(capacity: values.count)

@@ -91,7 +91,10 @@ extension RuleExpression {
         /// For a call of `$name` where name is a built-in function: that
         /// function, so that evaluation need not look the name up (unless the
         /// expression or the caller binds the name to something else).
-        let builtin: NativeFunction?
+        /// Unowned: the library's functions live as long as the process, and
+        /// every thread calling them would otherwise count references to the
+        /// same objects.
+        unowned(unsafe) let builtin: NativeFunction?
         /// For a field name or a path of field names (`a`, `a.b.c`) with no
         /// predicates, bindings or grouping anywhere: the names, so that
         /// evaluation can walk objects directly instead of building result
@@ -100,7 +103,7 @@ extension RuleExpression {
         /// For an object constructor whose keys are all distinct string
         /// literals: the keys, so that evaluation need not evaluate them or
         /// check them for duplicates.
-        let literalKeys: [String]?
+        let literalKeys: LiteralKeys?
         /// The children evaluation visits on every call, unretained: the
         /// operands of a binary operator, `?:` or `??`; test, then and else of
         /// a condition; the arguments of a call without placeholders; the
@@ -148,7 +151,7 @@ extension RuleExpression {
             self.literal = plain && stages.isEmpty ? Self.literal(of: kind) : nil
             self.nameChain = plain ? Self.nameChainParts(of: kind, stages: stages).map(NameChain.init) : nil
             if case .object(let pairs) = kind {
-                self.literalKeys = Self.distinctLiteralKeys(pairs)
+                self.literalKeys = Self.distinctLiteralKeys(pairs).map(LiteralKeys.init)
             } else {
                 self.literalKeys = nil
             }
@@ -164,6 +167,7 @@ extension RuleExpression {
             nameChain?.deallocate()
             operands?.deallocate()
             fieldBatch?.deallocate()
+            literalKeys?.deallocate()
         }
 
         private static func operandNodes(of kind: Kind, literalKeys: Bool) -> [Node]? {

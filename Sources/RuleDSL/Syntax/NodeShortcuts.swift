@@ -92,3 +92,27 @@ struct NameChain: @unchecked Sendable {
         bytes.deallocate()
     }
 }
+
+/// The keys of an object constructor whose keys are distinct string
+/// literals, in memory its node owns and frees (read without counting the
+/// references of a shared array).
+///
+/// Unchecked Sendable: written once by the node's initializer, then only read.
+struct LiteralKeys: @unchecked Sendable {
+    private let keys: UnsafeBufferPointer<String>
+
+    init(_ keys: [String]) {
+        let storage = UnsafeMutableBufferPointer<String>.allocate(capacity: max(1, keys.count))
+        _ = storage.initialize(from: keys)
+        self.keys = UnsafeBufferPointer(start: storage.baseAddress, count: keys.count)
+    }
+
+    subscript(position: Int) -> String { keys[position] }
+
+    /// Frees the memory; called once, by the owning node's deinit.
+    func deallocate() {
+        let storage = UnsafeMutableBufferPointer(mutating: keys)
+        _ = storage.deinitialize()
+        storage.deallocate()
+    }
+}
