@@ -16,8 +16,8 @@ public struct HTTPContent: Sendable, Equatable {
 
     /// The media type of the Content-Type header, lowercased, without parameters.
     public var mediaType: String? {
-        guard let value = headers["Content-Type"] else { return nil }
-        return String(Self.mediaType(of: value)).lowercased()
+        guard var value = headers["Content-Type"] else { return nil }
+        return value.withUTF8 { String(decoding: Self.mediaType(of: $0), as: UTF8.self) }.lowercased()
     }
 
     /// Whether the body is binary (octet-stream, audio, image or video) and
@@ -27,12 +27,7 @@ public struct HTTPContent: Sendable, Equatable {
         // Compared byte by byte, ignoring ASCII case, without building a
         // string: the check runs for every chunk of a stream.
         return value.withUTF8 { bytes in
-            var start = 0
-            while start < bytes.count, bytes[start] == UInt8(ascii: " ") || bytes[start] == UInt8(ascii: "\t") { start += 1 }
-            var end = start
-            while end < bytes.count, bytes[end] != UInt8(ascii: ";") { end += 1 }
-            while end > start, bytes[end - 1] == UInt8(ascii: " ") || bytes[end - 1] == UInt8(ascii: "\t") { end -= 1 }
-            let type = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            let type = Self.mediaType(of: bytes)
             if Self.equalIgnoringCase(type, "application/octet-stream") { return true }
             return Self.hasPrefixIgnoringCase(type, "audio/") || Self.hasPrefixIgnoringCase(type, "image/")
                 || Self.hasPrefixIgnoringCase(type, "video/")
@@ -58,13 +53,14 @@ public struct HTTPContent: Sendable, Equatable {
 
     /// The media type part of a Content-Type value: before any `;`, without
     /// surrounding spaces and tabs, in its original case.
-    private static func mediaType(of value: String) -> Substring {
-        let utf8 = value.utf8
-        var type = utf8[..<(utf8.firstIndex(of: UInt8(ascii: ";")) ?? utf8.endIndex)]
+    private static func mediaType(of bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
         let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
-        while let first = type.first, isBlank(first) { type = type.dropFirst() }
-        while let last = type.last, isBlank(last) { type = type.dropLast() }
-        return Substring(type)
+        var start = 0
+        while start < bytes.count, isBlank(bytes[start]) { start += 1 }
+        var end = start
+        while end < bytes.count, bytes[end] != UInt8(ascii: ";") { end += 1 }
+        while end > start, isBlank(bytes[end - 1]) { end -= 1 }
+        return UnsafeBufferPointer(rebasing: bytes[start..<end])
     }
 }
 

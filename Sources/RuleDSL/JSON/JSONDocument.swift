@@ -160,30 +160,15 @@ public final class JSONDocument: Sendable {
     /// The value of the object member whose key is `keyBytes` (UTF-8); the last
     /// one when the key occurs more than once.
     public func member(of index: Index, keyBytes: UnsafeBufferPointer<UInt8>) -> Index? {
-        guard kind(at: index) == .object else { return nil }
-        // The hot loop of every field lookup: entries and text are read
-        // through raw pointers, and most keys are told apart by their length
-        // and first byte before any comparison of the rest.
-        let entryPointer = entries.pointer
-        let wantedLength = keyBytes.count
-        return bytes.withUnsafeBufferPointer { text -> Index? in
-            guard let base = text.baseAddress else { return nil }
-            var found: Index? = nil
-            var keyIndex = index + 1
-            for _ in 0..<Int(entryPointer[index].count) {
-                let entry = entryPointer[keyIndex]
-                if entry.flags & IndexEntry.hasEscapes != 0 {
-                    if keyEquals(keyIndex, keyBytes) { found = keyIndex + 1 }
-                } else if Int(entry.end - entry.start) - 2 == wantedLength {
-                    let start = base + Int(entry.start) + 1
-                    if wantedLength == 0 || (start.pointee == keyBytes[0] && memcmp(start, keyBytes.baseAddress!, wantedLength) == 0) {
-                        found = keyIndex + 1
-                    }
-                }
-                keyIndex = Int(entryPointer[keyIndex + 1].next)
+        var found: Index? = nil
+        forEachMemberKey(of: index) { keyIndex, plainKey in
+            guard let plainKey else {
+                if keyEquals(keyIndex, keyBytes) { found = keyIndex + 1 }
+                return
             }
-            return found
+            if Self.sameBytes(plainKey, keyBytes) { found = keyIndex + 1 }
         }
+        return found
     }
 
     /// For each of `names` (UTF-8), the index of the value of the object's
@@ -194,6 +179,22 @@ public final class JSONDocument: Sendable {
     func findMembers(of index: Index, named names: UnsafeBufferPointer<UnsafeBufferPointer<UInt8>>,
                      lengthMask: UInt64, into found: UnsafeMutableBufferPointer<Int>) {
         for position in 0..<names.count { found[position] = -1 }
+        forEachMemberKey(of: index) { keyIndex, plainKey in
+            guard let plainKey else {
+                for position in 0..<names.count where keyEquals(keyIndex, names[position]) { found[position] = keyIndex + 1 }
+                return
+            }
+            guard lengthMask & (1 << UInt64(min(plainKey.count, 63))) != 0 else { return }
+            for position in 0..<names.count where Self.sameBytes(plainKey, names[position]) { found[position] = keyIndex + 1 }
+        }
+    }
+
+    /// Calls `body` with each member key of the object at `index` (nothing
+    /// for another kind): its index, and its text between the quotes, or nil
+    /// when the key has escapes and must be decoded to compare. The hot loop
+    /// of every field lookup: entries and text are read through raw pointers.
+    @inline(__always)
+    private func forEachMemberKey(of index: Index, _ body: (_ keyIndex: Index, _ plainKey: UnsafeBufferPointer<UInt8>?) -> Void) {
         guard kind(at: index) == .object else { return }
         let entryPointer = entries.pointer
         bytes.withUnsafeBufferPointer { text in
@@ -201,22 +202,22 @@ public final class JSONDocument: Sendable {
             var keyIndex = index + 1
             for _ in 0..<Int(entryPointer[index].count) {
                 let entry = entryPointer[keyIndex]
-                let length = Int(entry.end - entry.start) - 2
                 if entry.flags & IndexEntry.hasEscapes != 0 {
-                    for position in 0..<names.count where keyEquals(keyIndex, names[position]) {
-                        found[position] = keyIndex + 1
-                    }
-                } else if lengthMask & (1 << UInt64(min(length, 63))) != 0 {
-                    let start = base + Int(entry.start) + 1
-                    for position in 0..<names.count where names[position].count == length {
-                        if length == 0 || memcmp(start, names[position].baseAddress!, length) == 0 {
-                            found[position] = keyIndex + 1
-                        }
-                    }
+                    body(keyIndex, nil)
+                } else {
+                    body(keyIndex, UnsafeBufferPointer(start: base + Int(entry.start) + 1, count: Int(entry.end - entry.start) - 2))
                 }
                 keyIndex = Int(entryPointer[keyIndex + 1].next)
             }
         }
+    }
+
+    /// Whether two byte runs are equal; most keys differ in length or first byte.
+    @inline(__always)
+    private static func sameBytes(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard left.count == right.count else { return false }
+        guard left.count > 0 else { return true }
+        return left[0] == right[0] && memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0
     }
 
     /// Whether the string at `index` decodes to exactly `other` (UTF-8).

@@ -104,3 +104,20 @@ extension Evaluation {
         return document.kind(at: element) == .array ? -1 : element
     }
 }
+
+/// A ``FieldBatch`` resolved against one input object: where its first
+/// field names were found (-1: absent).
+struct ResolvedFields {
+    let batch: FieldBatch
+    let document: JSONDocument
+    let found: UnsafeMutableBufferPointer<Int>
+
+    /// The walk of value `index`'s field path from its found first field;
+    /// nil when that value is not a field path.
+    func walk(_ index: Int) -> Evaluation.NameNavigation? {
+        guard let chain = batch.chains[index] else { return nil }
+        let member = found[batch.slots[index]]
+        if member < 0 { return .value(nil) }
+        return Evaluation.navigate(chain.steps, afterFirstField: member, in: document)
+    }
+}

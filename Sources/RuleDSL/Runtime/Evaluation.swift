@@ -198,11 +198,7 @@ final class Evaluation: Frame {
         case .object:
             let inputIsArray = input?.isArray ?? false
             if !inputIsArray, let keys = node.literalKeys, let values = node.operands {
-                if let batch = node.fieldBatch, case .node(let document, let object)? = input,
-                   document.kind(at: object) == .object {
-                    return try objectConstructor(values, literalKeys: keys, batch, document, object, input, frame)
-                }
-                return try objectConstructor(values, literalKeys: keys, input, frame)
+                return try objectConstructor(node, values, literalKeys: keys, input, frame)
             }
             guard case .object(let pairs) = node.kind else { return nil }
             if let input, inputIsArray { return try groupBy(input, pairs, frame, position: node.position) }
@@ -377,52 +373,47 @@ final class Evaluation: Frame {
     }
 
     /// An object constructor whose keys are distinct string literals: only
-    /// the values are evaluated.
-    private func objectConstructor(_ values: Operands, literalKeys: LiteralKeys, _ input: Value?,
+    /// the values are evaluated. Over an input object, the field-path values
+    /// start from members found in one pass (``FieldBatch``).
+    private func objectConstructor(_ node: Node, _ values: Operands, literalKeys: LiteralKeys, _ input: Value?,
                                    _ frame: Frame) throws(JSONataError) -> Value {
-        var result = ObjectValue(capacity: values.count)
-        for index in 0..<values.count {
-            guard let value = try evaluate(values[index], input, frame) else { continue }
-            result.appendNew(literalKeys[index], value)
+        guard let batch = node.fieldBatch, case .node(let document, let object)? = input,
+              document.kind(at: object) == .object else {
+            return try buildObject(values, literalKeys, input, frame, resolved: nil)
         }
-        return .object(result)
-    }
-
-    /// An object constructor with literal keys over an input object, whose
-    /// field-path values start from members found in one pass (``FieldBatch``);
-    /// other values, and paths that meet arrays, are evaluated as usual.
-    private func objectConstructor(_ values: Operands, literalKeys: LiteralKeys, _ batch: FieldBatch,
-                                   _ document: JSONDocument, _ object: JSONDocument.Index, _ input: Value?,
-                                   _ frame: Frame) throws(JSONataError) -> Value {
-        var result = ObjectValue(capacity: values.count)
+        var result: Value = .null
         var failure: JSONataError? = nil
         // The found members live in temporary memory on the stack; its closure
         // is untyped, so an error is carried out beside it.
         withUnsafeTemporaryAllocation(of: Int.self, capacity: batch.names.count) { found in
             batch.resolve(in: document, object: object, into: found)
+            let resolved = ResolvedFields(batch: batch, document: document, found: found)
             do throws(JSONataError) {
-                for index in 0..<values.count {
-                    let value: Value?
-                    if let chain = batch.chains[index] {
-                        let member = found[batch.slots[index]]
-                        if member < 0 {
-                            value = nil
-                        } else if case .value(let walked) = Self.navigate(chain.steps, afterFirstField: member, in: document) {
-                            value = walked
-                        } else {
-                            value = try evaluate(values[index], input, frame)
-                        }
-                    } else {
-                        value = try evaluate(values[index], input, frame)
-                    }
-                    guard let value else { continue }
-                    result.appendNew(literalKeys[index], value)
-                }
+                result = try buildObject(values, literalKeys, input, frame, resolved: resolved)
             } catch {
                 failure = error
             }
         }
         if let failure { throw failure }
+        return result
+    }
+
+    /// The object of a literal-key constructor: each value walked from its
+    /// resolved first field when it has one, evaluated otherwise (and when
+    /// the walk meets arrays).
+    private func buildObject(_ values: Operands, _ literalKeys: LiteralKeys, _ input: Value?, _ frame: Frame,
+                             resolved: ResolvedFields?) throws(JSONataError) -> Value {
+        var result = ObjectValue(capacity: values.count)
+        for index in 0..<values.count {
+            let value: Value?
+            if case .value(let walked)? = resolved?.walk(index) {
+                value = walked
+            } else {
+                value = try evaluate(values[index], input, frame)
+            }
+            guard let value else { continue }
+            result.appendNew(literalKeys[index], value)
+        }
         return .object(result)
     }
 
