@@ -6,11 +6,14 @@ public struct Pipeline: Sendable {
     public let steps: [PipelineStep]
     public let prologue: [String]
     public let epilogue: [String]
+    /// The steps as conversions run them (nil: no steps).
+    let firstStep: StepLink?
 
     public init(steps: [PipelineStep] = [], prologue: [String] = [], epilogue: [String] = []) {
         self.steps = steps
         self.prologue = prologue
         self.epilogue = epilogue
+        self.firstStep = StepLink.chain(steps)
     }
 
     /// The identity: no steps.
@@ -25,29 +28,13 @@ public struct Pipeline: Sendable {
                     limits: EvaluationLimits = EvaluationLimits()) throws(ConversionError) -> StepOutcome {
         var working = WorkingContent(content)
         guard try run(&working, variables: variables, rule: rule, conversion: conversion, limits: limits) else { return .dropped }
-        do throws(StepFailure) {
-            return .content(try working.finished())
-        } catch {
-            throw ConversionError(rule: rule, conversion: conversion, step: steps.count, reason: error.reason)
-        }
+        return .content(try working.finished(rule: rule, conversion: conversion, step: steps.count))
     }
 
     /// Runs the steps on working content; false when a step dropped it.
     func run(_ working: inout WorkingContent, variables: [String: Value], rule: String, conversion: String,
              limits: EvaluationLimits) throws(ConversionError) -> Bool {
-        // Steps are used in place, through the buffer: copying one retains
-        // every object it holds, and threads sharing these rules would
-        // contend for the counts.
-        try steps.withUnsafeBufferPointer { steps throws(ConversionError) -> Bool in
-            for index in steps.indices {
-                do throws(StepFailure) {
-                    guard try steps[index].run(&working, variables: variables, limits: limits) else { return false }
-                } catch {
-                    throw ConversionError(rule: rule, conversion: conversion, step: index + 1, reason: error.reason)
-                }
-            }
-            return true
-        }
+        try firstStep?.run(&working, variables: variables, limits: limits, rule: rule, conversion: conversion) ?? true
     }
 }
 
@@ -60,12 +47,17 @@ public struct ServiceRules: Sendable {
     /// The pipelines by ``ConversionKind`` position (nil: not defined), so
     /// that a conversion finds its pipeline without hashing.
     private let pipelineList: [Pipeline?]
+    /// The first step of each pipeline by position, unretained (the
+    /// pipelines hold them): conversions start a pipeline without touching
+    /// the reference counts that all threads using these rules share.
+    private let firstSteps: [Unmanaged<StepLink>?]
 
     public init(flavor: String, service: String, pipelines: [ConversionKind: Pipeline]) {
         self.flavor = flavor
         self.service = service
         self.name = "\(flavor):\(service)"
         self.pipelineList = ConversionKind.allCases.map { pipelines[$0] }
+        self.firstSteps = pipelineList.map { pipeline in pipeline?.firstStep.map(Unmanaged.passUnretained) }
     }
 
     private var pipelines: [ConversionKind: Pipeline] {
@@ -97,20 +89,17 @@ public struct ServiceRules: Sendable {
     /// - Throws: ``ConversionError``.
     public func convert(_ kind: ConversionKind, _ content: HTTPContent, variables: [String: Value],
                         limits: EvaluationLimits = EvaluationLimits()) throws(ConversionError) -> StepOutcome {
-        // The pipeline is used in place (see ``Pipeline/run(_:variables:rule:conversion:limits:)``).
-        try pipelineList.withUnsafeBufferPointer { pipelines throws(ConversionError) -> StepOutcome in
-            guard pipelines[kind.position] != nil else { return .content(content) }
-            return try pipelines[kind.position]!.run(content, variables: variables, rule: name, conversion: kind.rawValue, limits: limits)
-        }
+        guard pipelineList[kind.position] != nil else { return .content(content) }
+        var working = WorkingContent(content)
+        guard try convert(kind, &working, variables: variables, limits: limits) else { return .dropped }
+        return .content(try working.finished(rule: name, conversion: kind.rawValue, step: pipeline(kind).steps.count))
     }
 
     /// Runs one conversion on working content; false when it dropped the content.
     func convert(_ kind: ConversionKind, _ working: inout WorkingContent, variables: [String: Value],
                  limits: EvaluationLimits) throws(ConversionError) -> Bool {
-        try pipelineList.withUnsafeBufferPointer { pipelines throws(ConversionError) -> Bool in
-            guard pipelines[kind.position] != nil else { return true }
-            return try pipelines[kind.position]!.run(&working, variables: variables, rule: name, conversion: kind.rawValue, limits: limits)
-        }
+        guard let first = firstSteps[kind.position] else { return true }
+        return try StepLink.run(first, &working, variables: variables, limits: limits, rule: name, conversion: kind.rawValue)
     }
 }
 

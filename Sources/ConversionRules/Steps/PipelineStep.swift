@@ -54,7 +54,8 @@ public struct ExpressionStep: Sendable {
     ///   or gave no value.
     func run(_ content: inout WorkingContent, variables: [String: Value], limits: EvaluationLimits) throws(StepFailure) {
         let input: Value
-        if let value = content.value {
+        // Taken, not copied: the result replaces it, and a copy would count a reference.
+        if let value = content.value.take() {
             input = value
         } else {
             do throws(JSONReadError) {
@@ -105,8 +106,16 @@ struct WorkingContent {
     }
 
     /// The content with its body written.
-    mutating func finished() throws(StepFailure) -> HTTPContent {
-        try materialize()
+    /// - Throws: ``ConversionError`` naming `rule`, `conversion` and `step`
+    ///   when the pending value cannot be written as JSON.
+    ///   (The names are built only then.)
+    mutating func finished(rule: @autoclosure () -> String, conversion: @autoclosure () -> String,
+                           step: Int?) throws(ConversionError) -> HTTPContent {
+        do throws(StepFailure) {
+            try materialize()
+        } catch {
+            throw ConversionError(rule: rule(), conversion: conversion(), step: step, reason: error.reason)
+        }
         return HTTPContent(headers: headers, body: body)
     }
 }

@@ -39,19 +39,16 @@ public struct TwoHopConverter: Sendable {
         if isPassThrough || content.isBinary { return .content(content) }
         // The hops pass the body built by the first to the second as a value.
         var working = WorkingContent(content)
-        if let sourceRules, !(try sourceRules.convert(base.toAOG, &working, variables: variables, limits: limits)) {
+        // Optional chaining borrows the rules; binding them with `if let`
+        // would copy (and retain) everything they hold.
+        if try sourceRules?.convert(base.toAOG, &working, variables: variables, limits: limits) == false {
             return .dropped
         }
-        if let targetRules, !(try targetRules.convert(base.fromAOG, &working, variables: variables, limits: limits)) {
+        if try targetRules?.convert(base.fromAOG, &working, variables: variables, limits: limits) == false {
             return .dropped
         }
-        var converted: HTTPContent
-        do throws(StepFailure) {
-            converted = try working.finished()
-        } catch {
-            let rules = targetRules ?? sourceRules
-            throw ConversionError(rule: rules?.name ?? service, conversion: base.fromAOG.rawValue, step: nil, reason: error.reason)
-        }
+        var converted = try working.finished(rule: targetRules?.name ?? sourceRules?.name ?? service,
+                                             conversion: base.fromAOG.rawValue, step: nil)
         if converted.body != content.body { converted.headers.remove("Content-Length") }
         return .content(converted)
     }

@@ -15,36 +15,53 @@ extension Evaluation {
     /// is an array of one). Arrays on the way (which a path maps over and
     /// flattens) and result sequences at the end are left to the general
     /// evaluation.
-    static func navigate(_ chain: NameChain, from input: Value?) -> NameNavigation {
-        guard var current = input else { return .value(nil) }
-        let chain = chain.steps
-        for position in chain.indices {
-            switch current {
-            case .node(let document, let index):
-                // Inside a document the walk needs no values until the end.
-                return navigate(chain, from: position, in: document, at: index)
-            case .object(let object):
-                guard let member = object[chain[position].name] else { return .value(nil) }
-                current = member
-            case .array:
-                return .needsPathEvaluation
-            default:
-                return .value(nil)
-            }
-            if let wanted = chain[position].index {
-                switch current {
-                case .node(let document, let index) where document.kind(at: index) == .array:
-                    return navigate(chain, from: position, in: document, at: index, selecting: wanted)
-                case .array:
-                    return .needsPathEvaluation
-                default:
-                    // A single value is an array of one.
-                    guard wanted == 0 || wanted == -1 else { return .value(nil) }
-                }
+    static func navigate(_ chain: NameChain, from input: borrowing Value?) -> NameNavigation {
+        navigate(chain.steps, from: 0, in: input)
+    }
+
+    /// The walk from step `position` through `value`. Values are borrowed
+    /// on the way (recursion, not a variable that would hold a copy of each);
+    /// only the value at the end is copied.
+    private static func navigate(_ chain: UnsafeBufferPointer<NameStep>, from position: Int,
+                                 in value: borrowing Value?) -> NameNavigation {
+        guard position < chain.count else {
+            switch value {
+            case .array(_, let flags)? where flags.contains(.sequence): return .needsPathEvaluation
+            default: return .value(copy value)
             }
         }
-        if case .array(_, let flags) = current, flags.contains(.sequence) { return .needsPathEvaluation }
-        return .value(current)
+        switch value {
+        case .node(let document, let index)?:
+            // Inside a document the walk needs no values until the end.
+            return navigate(chain, from: position, in: document, at: index)
+        case .object(let object)?:
+            return object.withMember(chain[position].name) { member in
+                navigate(chain, from: position, afterMember: member)
+            }
+        case .array?:
+            return .needsPathEvaluation
+        default:
+            return .value(nil)
+        }
+    }
+
+    /// The walk after step `position` found `member` in a built object: its
+    /// index predicate, if any, then the next steps.
+    private static func navigate(_ chain: UnsafeBufferPointer<NameStep>, from position: Int,
+                                 afterMember member: borrowing Value?) -> NameNavigation {
+        guard let wanted = chain[position].index else { return navigate(chain, from: position + 1, in: member) }
+        switch member {
+        case nil:
+            return .value(nil)
+        case .node(let document, let index)? where document.kind(at: index) == .array:
+            return navigate(chain, from: position, in: document, at: index, selecting: wanted)
+        case .array?:
+            return .needsPathEvaluation
+        default:
+            // A single value is an array of one.
+            guard wanted == 0 || wanted == -1 else { return .value(nil) }
+            return navigate(chain, from: position + 1, in: member)
+        }
     }
 
     /// The walk of a name chain whose first field was found already (its
