@@ -43,7 +43,7 @@ public struct RuleExpression: Sendable {
     private static func calledBuiltinNames(_ node: Node) -> [String] {
         var names: Set<String> = []
         func visit(_ node: Node) {
-            if let builtin = node.builtin { names.insert(builtin.name) }
+            if let builtin = node.builtin?.takeUnretainedValue() { names.insert(builtin.name) }
             node.forEachChild(visit)
         }
         visit(node)

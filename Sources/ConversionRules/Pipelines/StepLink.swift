@@ -45,18 +45,8 @@ final class StepLink: Sendable {
     /// - Throws: ``ConversionError`` as ``run(_:variables:limits:rule:conversion:)``.
     static func run(_ first: Unmanaged<StepLink>, _ working: inout WorkingContent, variables: [String: Value],
                     limits: EvaluationLimits, rule: String, conversion: String) throws(ConversionError) -> Bool {
-        // The guaranteed-reference access takes an untyped throwing closure:
-        // the typed error is carried out beside it.
-        var kept = false
-        var failure: ConversionError? = nil
-        first._withUnsafeGuaranteedRef { link in
-            do throws(ConversionError) {
-                kept = try link.run(&working, variables: variables, limits: limits, rule: rule, conversion: conversion)
-            } catch {
-                failure = error
-            }
+        try first.withGuaranteedReference { link throws(ConversionError) in
+            try link.run(&working, variables: variables, limits: limits, rule: rule, conversion: conversion)
         }
-        if let failure { throw failure }
-        return kept
     }
 }

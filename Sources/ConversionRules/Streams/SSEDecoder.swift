@@ -15,22 +15,31 @@ public struct SSEDecoder: StreamDecoder {
 
     public mutating func feed(_ bytes: [UInt8]) -> [[UInt8]] {
         var payloads: [[UInt8]] = []
-        var index = 0
-        while index < bytes.count {
-            if afterCarriageReturn {
-                afterCarriageReturn = false
-                if bytes[index] == UInt8(ascii: "\n") {
-                    index += 1
-                    continue
+        bytes.withUnsafeBufferPointer { bytes in
+            var index = 0
+            while index < bytes.count {
+                if afterCarriageReturn {
+                    afterCarriageReturn = false
+                    if bytes[index] == UInt8(ascii: "\n") {
+                        index += 1
+                        continue
+                    }
                 }
+                let end = Self.lineEnd(in: bytes, from: index)
+                guard end < bytes.count else {
+                    line.append(contentsOf: bytes[index..<end])
+                    break
+                }
+                if line.isEmpty {
+                    // A line whole in this read is used where it is, not copied.
+                    endLine(UnsafeBufferPointer(rebasing: bytes[index..<end]), into: &payloads)
+                } else {
+                    line.append(contentsOf: bytes[index..<end])
+                    endPendingLine(into: &payloads)
+                }
+                afterCarriageReturn = bytes[end] == UInt8(ascii: "\r")
+                index = end + 1
             }
-            // Copy the rest of the line at once, up to its end of line.
-            let end = bytes[index...].firstIndex { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") } ?? bytes.count
-            line.append(contentsOf: bytes[index..<end])
-            guard end < bytes.count else { break }
-            endLine(into: &payloads)
-            afterCarriageReturn = bytes[end] == UInt8(ascii: "\r")
-            index = end + 1
         }
         return payloads
     }
@@ -42,17 +51,53 @@ public struct SSEDecoder: StreamDecoder {
         return []
     }
 
-    private mutating func endLine(into payloads: inout [[UInt8]]) {
-        defer { line.removeAll(keepingCapacity: true) }
+    /// The position of the first `\n` or `\r` from `start`, or the end of
+    /// `bytes`: eight bytes at a time (a payload line is mostly JSON text
+    /// without either).
+    static func lineEnd(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        var position = start
+        guard let base = bytes.baseAddress else { return start }
+        let raw = UnsafeRawPointer(base)
+        while position + 8 <= bytes.count {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+            let newlines = word ^ (ones &* 0x0A)
+            let returns = word ^ (ones &* 0x0D)
+            // A byte is flagged when it is zero in either word; the lowest
+            // flag is exact (borrows only reach bytes above a zero byte).
+            let marks = ((newlines &- ones) & ~newlines | (returns &- ones) & ~returns) & highBits
+            if marks != 0 { return position + marks.trailingZeroBitCount / 8 }
+            position += 8
+        }
+        while position < bytes.count, bytes[position] != UInt8(ascii: "\n"), bytes[position] != UInt8(ascii: "\r") {
+            position += 1
+        }
+        return position
+    }
+
+    /// Ends the line gathered over several reads.
+    private mutating func endPendingLine(into payloads: inout [[UInt8]]) {
+        // Moved out so that the line can be read while the decoder changes;
+        // moved back after, to keep its capacity.
+        var pending: [UInt8] = []
+        swap(&pending, &line)
+        pending.withUnsafeBufferPointer { endLine($0, into: &payloads) }
+        pending.removeAll(keepingCapacity: true)
+        swap(&pending, &line)
+    }
+
+    private mutating func endLine(_ line: UnsafeBufferPointer<UInt8>, into payloads: inout [[UInt8]]) {
         if line.isEmpty {
             if hasData { payloads.append(data) }
             data.removeAll(keepingCapacity: true)
             hasData = false
             return
         }
-        if line.first == UInt8(ascii: ":") { return }
+        if line[0] == UInt8(ascii: ":") { return }
         let colon = line.firstIndex(of: UInt8(ascii: ":")) ?? line.count
-        guard line[..<colon].elementsEqual("data".utf8) else { return }
+        guard colon == 4, line[0] == UInt8(ascii: "d"), line[1] == UInt8(ascii: "a"),
+              line[2] == UInt8(ascii: "t"), line[3] == UInt8(ascii: "a") else { return }
         var valueStart = min(colon + 1, line.count)
         if valueStart < line.count, line[valueStart] == UInt8(ascii: " ") { valueStart += 1 }
         if hasData { data.append(UInt8(ascii: "\n")) }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Options for reading JSON text.
 public struct JSONReadOptions: Sendable {
     /// The deepest nesting of arrays and objects accepted; deeper input is an
@@ -212,7 +218,7 @@ struct JSONReader {
         let length = word.utf8CodeUnitCount
         let wordBytes = UnsafeBufferPointer(start: word.utf8Start, count: length)
         guard input.count - position >= length,
-              UnsafeBufferPointer(rebasing: input[position..<position + length]).elementsEqual(wordBytes)
+              memcmp(input.baseAddress! + position, wordBytes.baseAddress!, length) == 0
         else {
             throw fail("invalid literal: expected '\(word)'")
         }

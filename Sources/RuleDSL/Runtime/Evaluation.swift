@@ -170,8 +170,56 @@ final class Evaluation: Frame {
         return value
     }
 
-    /// The node's own value, without its predicates or group-by.
+    /// The node's own value, without its predicates or group-by. Nodes with
+    /// operands take their route (see ``Route``): operators, conditions,
+    /// literal-key object constructors and built-in calls visit their
+    /// operands unretained, without reading the kind.
     func evaluateKind(_ node: Node, _ input: Value?, _ frame: Frame) throws(JSONataError) -> Value? {
+        guard let operands = node.operands else { return try evaluateGeneralKind(node, input, frame) }
+        switch node.route {
+        case .binary(let op):
+            return try binary(op, operands[0], operands[1], input, frame, position: node.position)
+        case .condition:
+            return try condition(operands[0], operands[1], operands.count > 2 ? operands[2] : nil, input, frame)
+        case .elvis:
+            return try elvis(operands[0], operands[1], input, frame)
+        case .coalesce:
+            return try coalesce(operands[0], operands[1], input, frame)
+        case .literalObject where !(input?.isArray ?? false):
+            guard let keys = node.literalKeys else { break }
+            return try objectConstructor(node, operands, literalKeys: keys, input, frame)
+        case .builtinCall where builtinsResolved:
+            guard let builtin = node.builtin else { break }
+            return try builtin.withGuaranteedReference { builtin throws(JSONataError) in
+                try callBuiltin(builtin, operands, input, frame, position: node.position)
+            }
+        default:
+            break
+        }
+        return try evaluateGeneralKind(node, input, frame)
+    }
+
+    private func condition(_ test: Unmanaged<Node>, _ then: Unmanaged<Node>, _ otherwise: Unmanaged<Node>?,
+                           _ input: Value?, _ frame: Frame) throws(JSONataError) -> Value? {
+        if Self.truthy(try evaluate(test, input, frame)) { return try evaluate(then, input, frame) }
+        guard let otherwise else { return nil }
+        return try evaluate(otherwise, input, frame)
+    }
+
+    private func elvis(_ left: Unmanaged<Node>, _ right: Unmanaged<Node>, _ input: Value?, _ frame: Frame) throws(JSONataError) -> Value? {
+        let value = try evaluate(left, input, frame)
+        return Self.truthy(value) ? value : try evaluate(right, input, frame)
+    }
+
+    private func coalesce(_ left: Unmanaged<Node>, _ right: Unmanaged<Node>, _ input: Value?, _ frame: Frame) throws(JSONataError) -> Value? {
+        if let value = try evaluate(left, input, frame) { return value }
+        return try evaluate(right, input, frame)
+    }
+
+    /// The node's own value by its kind (nodes without a route, and routes
+    /// whose conditions do not hold: an object constructor over an array
+    /// groups, a built-in whose name a binding shadows is looked up).
+    private func evaluateGeneralKind(_ node: Node, _ input: Value?, _ frame: Frame) throws(JSONataError) -> Value? {
         switch node.kind {
         case .string(let value): return .string(value)
         case .number(let value): return .number(value)
@@ -195,32 +243,19 @@ final class Evaluation: Frame {
             }
             return .number(-number)
         case .array(let items): return try arrayConstructor(items, input, frame)
-        case .object:
-            let inputIsArray = input?.isArray ?? false
-            if !inputIsArray, let keys = node.literalKeys, let values = node.operands {
-                return try objectConstructor(node, values, literalKeys: keys, input, frame)
-            }
-            guard case .object(let pairs) = node.kind else { return nil }
-            if let input, inputIsArray { return try groupBy(input, pairs, frame, position: node.position) }
+        case .object(let pairs):
+            if let input, input.isArray { return try groupBy(input, pairs, frame, position: node.position) }
             return try objectConstructor(pairs, input, frame)
-        // Operators, conditions and built-in calls visit their operands
-        // unretained (see ``RuleExpression/Node/operands``).
-        case .binary(let op, _, _):
-            guard let operands = node.operands else { return nil }
-            return try binary(op, operands[0], operands[1], input, frame, position: node.position)
-        case .condition:
-            guard let operands = node.operands else { return nil }
-            if Self.truthy(try evaluate(operands[0], input, frame)) { return try evaluate(operands[1], input, frame) }
-            guard operands.count > 2 else { return nil }
-            return try evaluate(operands[2], input, frame)
-        case .elvis:
-            guard let operands = node.operands else { return nil }
-            let value = try evaluate(operands[0], input, frame)
-            return Self.truthy(value) ? value : try evaluate(operands[1], input, frame)
-        case .coalesce:
-            guard let operands = node.operands else { return nil }
-            if let value = try evaluate(operands[0], input, frame) { return value }
-            return try evaluate(operands[1], input, frame)
+        // Operators and conditions always have operands and take their
+        // route; these cases keep the switch total.
+        case .binary(let op, let left, let right):
+            return try binary(op, .passUnretained(left), .passUnretained(right), input, frame, position: node.position)
+        case .condition(let test, let then, let otherwise):
+            return try condition(.passUnretained(test), .passUnretained(then), otherwise.map { .passUnretained($0) }, input, frame)
+        case .elvis(let left, let right):
+            return try elvis(.passUnretained(left), .passUnretained(right), input, frame)
+        case .coalesce(let left, let right):
+            return try coalesce(.passUnretained(left), .passUnretained(right), input, frame)
         case .block(let expressions):
             let scope = Frame(parent: frame)
             var result: Value? = nil
@@ -230,11 +265,7 @@ final class Evaluation: Frame {
             let value = try evaluate(valueNode, input, frame)
             frame.bind(name, value)
             return value
-        case .call:
-            if let builtin = node.builtin, builtinsResolved, let arguments = node.operands {
-                return try callBuiltin(builtin, arguments, input, frame, position: node.position)
-            }
-            guard case .call(let function, let arguments) = node.kind else { return nil }
+        case .call(let function, let arguments):
             return try call(function, arguments, input, frame, position: node.position)
         case .lambda(let definition):
             return .function(FunctionValue(.lambda(definition, frame, input: input)))
@@ -420,19 +451,7 @@ final class Evaluation: Frame {
     /// Evaluates a node held unretained by its parent, without retaining it.
     @inline(__always)
     func evaluate(_ node: Unmanaged<Node>, _ input: Value?, _ frame: Frame) throws(JSONataError) -> Value? {
-        // The standard library's guaranteed-reference access takes an untyped
-        // throwing closure: the typed error is carried out beside it.
-        var value: Value? = nil
-        var failure: JSONataError? = nil
-        node._withUnsafeGuaranteedRef { node in
-            do throws(JSONataError) {
-                value = try evaluate(node, input, frame)
-            } catch {
-                failure = error
-            }
-        }
-        if let failure { throw failure }
-        return value
+        try node.withGuaranteedReference { node throws(JSONataError) in try evaluate(node, input, frame) }
     }
 
     /// Groups the items of `input` by the keys of `pairs` and evaluates each

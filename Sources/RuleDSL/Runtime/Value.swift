@@ -87,10 +87,9 @@ public struct ObjectValue {
     /// Appends a member whose key the caller knows is not present yet; the
     /// key and value are taken over, not copied.
     mutating func appendNew(_ key: consuming String, _ value: consuming Value) {
-        entries.append((key, value))
-        if index != nil {
-            index![key] = entries.count - 1
-        } else if entries.count >= Self.indexThreshold {
+        if index != nil { index![copy key] = entries.count }
+        entries.append((consume key, consume value))
+        if index == nil, entries.count >= Self.indexThreshold {
             index = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($1.key, $0) })
         }
     }

@@ -91,10 +91,12 @@ extension RuleExpression {
         /// For a call of `$name` where name is a built-in function: that
         /// function, so that evaluation need not look the name up (unless the
         /// expression or the caller binds the name to something else).
-        /// Unowned: the library's functions live as long as the process, and
+        /// Unmanaged: the library's functions live as long as the process, and
         /// every thread calling them would otherwise count references to the
         /// same objects.
-        unowned(unsafe) let builtin: NativeFunction?
+        let builtin: Unmanaged<NativeFunction>?
+        /// The node's short evaluation path (see ``Route``).
+        let route: Route
         /// For a field name or a path of field names (`a`, `a.b.c`) with no
         /// predicates, bindings or grouping anywhere: the names, so that
         /// evaluation can walk objects directly instead of building result
@@ -142,7 +144,7 @@ extension RuleExpression {
                 self.yieldsTuples = false
             }
             if case .call(let callee, _) = kind, case .variable(let name) = callee.kind, callee.stages.isEmpty {
-                self.builtin = FunctionLibrary.functions[name]
+                self.builtin = FunctionLibrary.functions[name].map(Unmanaged.passUnretained)
             } else {
                 self.builtin = nil
             }
@@ -156,6 +158,7 @@ extension RuleExpression {
                 self.literalKeys = nil
             }
             self.operands = Self.operandNodes(of: kind, literalKeys: literalKeys != nil).map(Operands.init)
+            self.route = operands == nil ? .general : Self.route(of: kind, hasBuiltin: builtin != nil)
             if case .object(let pairs) = kind, literalKeys != nil {
                 self.fieldBatch = FieldBatch(chains: pairs.map { $0.1.nameChain })
             } else {
@@ -182,6 +185,19 @@ extension RuleExpression {
                 return pairs.map(\.1)
             default:
                 return nil
+            }
+        }
+
+        /// The route of a node that has operands.
+        private static func route(of kind: Kind, hasBuiltin: Bool) -> Route {
+            switch kind {
+            case .binary(let op, _, _): return .binary(op)
+            case .condition: return .condition
+            case .elvis: return .elvis
+            case .coalesce: return .coalesce
+            case .object: return .literalObject
+            case .call where hasBuiltin: return .builtinCall
+            default: return .general
             }
         }
 

@@ -21,6 +21,24 @@ enum Literal: Sendable {
     }
 }
 
+/// How evaluation takes a node's short path, decided once by the node's
+/// initializer for nodes with ``Operands``: operators and conditions over
+/// their operands, object constructors with literal keys, calls of built-in
+/// functions. A trivial value: switching on it touches no reference counts,
+/// where switching on the node's kind retains its indirect payload.
+enum Route: Sendable {
+    /// No short path: evaluation switches on the kind.
+    case general
+    case binary(BinaryOperator)
+    case condition
+    case elvis
+    case coalesce
+    /// An object constructor with distinct literal keys (``LiteralKeys``).
+    case literalObject
+    /// A call of a built-in function resolved at compile time.
+    case builtinCall
+}
+
 /// Child nodes held unretained, in memory their parent owns and frees: the
 /// operands that evaluation visits on every call (of operators, conditions,
 /// built-in calls, object constructors with literal keys). The parent's kind

@@ -32,6 +32,21 @@ final class StreamRewriterTests: XCTestCase {
         XCTAssertEqual(decoder.finish(), [], "an event still open at end of input is discarded")
     }
 
+    func testSSELineEndsAreFoundAtEveryOffset() {
+        // Lines are scanned eight bytes at a time: every offset of the line
+        // end, each kind of line end, and bytes that differ from `\n` or
+        // `\r` only in their high bit (Ċ is C4 8A, \u{8D} is C2 8D).
+        for length in 0..<40 {
+            for ending in ["\n", "\r", "\r\n"] {
+                let value = String(repeating: "x", count: length)
+                let input = "data: \(value)\(ending)\(ending)data: Ċ\u{8D}\(value)\(ending)\(ending)"
+                var decoder = SSEDecoder()
+                XCTAssertEqual(text(decoder.feed(Array(input.utf8))), [value, "Ċ\u{8D}" + value],
+                               "length \(length), ending \(ending.debugDescription)")
+            }
+        }
+    }
+
     func testNDJSONDecoder() {
         var decoder = NDJSONDecoder()
         XCTAssertEqual(text(decoder.feed(Array("{\"a\":1}\r\n\n  \n{\"b\":2}".utf8))), ["{\"a\":1}"])
