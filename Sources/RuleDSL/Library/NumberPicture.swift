@@ -22,7 +22,7 @@ struct NumberPicture {
         var patternSeparator: Character = ";"
 
         /// Properties with the overrides of an options object applied.
-        init(options: [(key: String, value: Value)]) {
+        init(options: [ObjectMember]) {
             for option in options {
                 guard let text = option.value.stringValue, let first = text.first else { continue }
                 switch option.key {
@@ -71,7 +71,7 @@ struct NumberPicture {
 
     /// Analyses `picture`.
     /// - Throws: D3080-D3093 for a malformed picture.
-    init(_ picture: String, options: [(key: String, value: Value)], position: Int) throws(JSONataError) {
+    init(_ picture: String, options: [ObjectMember], position: Int) throws(JSONataError) {
         properties = Properties(options: options)
         let parts = picture.split(separator: properties.patternSeparator, omittingEmptySubsequences: false).map(String.init)
         guard parts.count <= 2 else { throw JSONataError(.pictureTooManyParts, position: position) }

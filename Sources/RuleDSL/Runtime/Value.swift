@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// How an array value came to be, which decides how paths treat it.
 public struct ArrayFlags: OptionSet, Sendable {
     public let rawValue: UInt8
@@ -15,13 +21,28 @@ public struct ArrayFlags: OptionSet, Sendable {
     public static let outerWrapper = ArrayFlags(rawValue: 8)
 }
 
+/// One member of a built object.
+///
+/// A struct rather than a tuple: arrays of tuples are destroyed element by
+/// element through their type metadata, which showed in profiles as a
+/// large share of releasing the objects a conversion builds.
+public struct ObjectMember {
+    public var key: String
+    public var value: Value
+
+    public init(key: String, value: Value) {
+        self.key = key
+        self.value = value
+    }
+}
+
 /// An object's members in insertion order, with lookup by key.
 ///
 /// Small objects (the usual case) are a plain list searched in order, which
 /// costs less than hashing; from 16 members on, an index by key is kept too.
 public struct ObjectValue {
     /// The members in insertion order (each key once).
-    public private(set) var entries: [(key: String, value: Value)] = []
+    public private(set) var entries: [ObjectMember] = []
     private var index: [String: Int]? = nil
     /// An identity given to the objects of a transform's copy, to find the
     /// objects its pattern matched; 0 elsewhere.
@@ -45,9 +66,26 @@ public struct ObjectValue {
         if let index { return index[key] }
         // Keys compared in place: copying entries would retain every value passed over.
         return entries.withUnsafeBufferPointer { buffer in
-            for position in buffer.indices where buffer[position].key == key { return position }
+            for position in buffer.indices where Self.sameKey(buffer[position].key, key) { return position }
             return nil
         }
+    }
+
+    /// Whether two keys are the same: the same UTF-8 bytes. JSONata compares
+    /// keys by their code units (as document lookups do); `==` would also
+    /// match canonically equivalent spellings, and costs more: most keys of
+    /// an object differ in length, which is checked first.
+    @inline(__always)
+    static func sameKey(_ left: String, _ right: String) -> Bool {
+        let count = left.utf8.count
+        guard count == right.utf8.count else { return false }
+        let compared = left.utf8.withContiguousStorageIfAvailable { leftBytes in
+            right.utf8.withContiguousStorageIfAvailable { rightBytes in
+                count == 0 || memcmp(leftBytes.baseAddress!, rightBytes.baseAddress!, count) == 0
+            }
+        }
+        // Strings bridged from elsewhere may have no contiguous UTF-8.
+        return (compared ?? nil) ?? left.utf8.elementsEqual(right.utf8)
     }
 
     /// The value of `key`; setting nil removes the member.
@@ -61,7 +99,7 @@ public struct ObjectValue {
                 if let existing = position(of: key) {
                     entries[existing].value = newValue
                 } else {
-                    entries.append((key, newValue))
+                    entries.append(ObjectMember(key: key, value: newValue))
                     if index != nil {
                         index![key] = entries.count - 1
                     } else if entries.count >= Self.indexThreshold {
@@ -88,7 +126,7 @@ public struct ObjectValue {
     /// key and value are taken over, not copied.
     mutating func appendNew(_ key: consuming String, _ value: consuming Value) {
         if index != nil { index![copy key] = entries.count }
-        entries.append((consume key, consume value))
+        entries.append(ObjectMember(key: consume key, value: consume value))
         if index == nil, entries.count >= Self.indexThreshold {
             index = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($1.key, $0) })
         }
@@ -215,19 +253,19 @@ public enum Value {
     var asList: [Value] { arrayElements ?? [self] }
 
     /// The members in order, when the value is an object.
-    var objectMembers: [(key: String, value: Value)]? {
+    var objectMembers: [ObjectMember]? {
         switch self {
         case .object(let object): return object.entries
         case .node(let document, let index) where document.kind(at: index) == .object:
             // Duplicate keys: the last value wins, at the place of the first.
             var seen: [String: Int] = [:]
-            var result: [(key: String, value: Value)] = []
+            var result: [ObjectMember] = []
             for member in document.members(of: index) {
                 let key = document.string(at: member.key)
                 let value = Value.fromDocument(document, member.value)
                 if let existing = seen[key] { result[existing].value = value } else {
                     seen[key] = result.count
-                    result.append((key, value))
+                    result.append(ObjectMember(key: key, value: value))
                 }
             }
             return result
