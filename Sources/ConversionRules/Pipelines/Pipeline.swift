@@ -89,8 +89,15 @@ public struct ServiceRules: Sendable {
     /// - Throws: ``ConversionError``.
     public func convert(_ kind: ConversionKind, _ content: HTTPContent, variables: [String: Value],
                         limits: EvaluationLimits = EvaluationLimits()) throws(ConversionError) -> StepOutcome {
+        try convert(kind, content, variables: variables, limits: limits, headersNeeded: true)
+    }
+
+    /// Runs one conversion; without `headersNeeded`, the result's headers
+    /// are the input's (header steps are skipped).
+    func convert(_ kind: ConversionKind, _ content: HTTPContent, variables: [String: Value],
+                 limits: EvaluationLimits, headersNeeded: Bool) throws(ConversionError) -> StepOutcome {
         guard pipelineList[kind.position] != nil else { return .content(content) }
-        var working = WorkingContent(content)
+        var working = WorkingContent(content, headersNeeded: headersNeeded)
         guard try convert(kind, &working, variables: variables, limits: limits) else { return .dropped }
         return .content(try working.finished(rule: name, conversion: kind.rawValue, step: pipeline(kind).steps.count))
     }

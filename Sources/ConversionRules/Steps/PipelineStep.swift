@@ -19,7 +19,7 @@ extension PipelineStep {
             try step.run(&working, variables: variables, limits: limits)
             return true
         case .header(let edit):
-            working.headers = edit.apply(to: working.headers)
+            if working.headersNeeded { working.headers = edit.apply(to: working.headers) }
             return true
         case .dropIf(let rule):
             try working.materialize()
@@ -84,11 +84,16 @@ struct WorkingContent {
     var body: [UInt8]
     /// The body as built by the last expression step, not yet written.
     var value: Value?
+    /// Whether the caller uses the headers; when not, header steps are
+    /// skipped (they never change the body): a stream's payloads after the
+    /// first are converted for their bodies only.
+    let headersNeeded: Bool
 
-    init(_ content: HTTPContent) {
+    init(_ content: HTTPContent, headersNeeded: Bool = true) {
         headers = content.headers
         body = content.body
         value = nil
+        self.headersNeeded = headersNeeded
     }
 
     /// Writes a pending value to the body bytes.

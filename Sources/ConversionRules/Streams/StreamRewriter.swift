@@ -36,11 +36,14 @@ public struct StreamOutput: Sendable, Equatable {
 public struct StreamRewriter {
     /// Converts one payload (as content with the stream's headers).
     public typealias PayloadConverter = (HTTPContent) throws(ConversionError) -> StepOutcome
+    /// Converts one payload; the flag says whether the result's headers are
+    /// used (only the first converted payload's are).
+    typealias BodyConverter = (HTTPContent, _ headersNeeded: Bool) throws(ConversionError) -> StepOutcome
 
     private var decoder: any StreamDecoder
     private let inputHeaders: HTTPHeaders
     private let inputFraming: StreamFraming
-    private let convert: PayloadConverter
+    private let convert: BodyConverter
     private let prologue: [[UInt8]]
     private let epilogue: [[UInt8]]
     private let passThrough: Bool
@@ -60,6 +63,12 @@ public struct StreamRewriter {
     /// A rewriter that converts each payload with `convert`.
     public init(inputHeaders: HTTPHeaders, prologue: [String] = [], epilogue: [String] = [],
                 passThrough: Bool = false, convert: @escaping PayloadConverter) {
+        self.init(inputHeaders: inputHeaders, prologue: prologue, epilogue: epilogue, passThrough: passThrough,
+                  bodyConverter: { content, _ throws(ConversionError) in try convert(content) })
+    }
+
+    private init(inputHeaders: HTTPHeaders, prologue: [String], epilogue: [String],
+                 passThrough: Bool, bodyConverter convert: @escaping BodyConverter) {
         self.inputHeaders = inputHeaders
         self.inputFraming = StreamFraming(contentType: inputHeaders["Content-Type"]) ?? .ndjson
         self.decoder = inputFraming == .serverSentEvents ? SSEDecoder() : NDJSONDecoder()
@@ -76,8 +85,9 @@ public struct StreamRewriter {
     public init(rules: ServiceRules, conversion: ConversionKind, inputHeaders: HTTPHeaders,
                 variables: [String: Value], limits: EvaluationLimits = EvaluationLimits()) {
         let pipeline = rules.pipeline(conversion)
-        self.init(inputHeaders: inputHeaders, prologue: pipeline.prologue, epilogue: pipeline.epilogue) { content throws(ConversionError) in
-            try rules.convert(conversion, content, variables: variables, limits: limits)
+        self.init(inputHeaders: inputHeaders, prologue: pipeline.prologue, epilogue: pipeline.epilogue,
+                  passThrough: false) { content, headersNeeded throws(ConversionError) in
+            try rules.convert(conversion, content, variables: variables, limits: limits, headersNeeded: headersNeeded)
         }
     }
 
@@ -88,8 +98,8 @@ public struct StreamRewriter {
                 limits: EvaluationLimits = EvaluationLimits()) {
         let pipeline = converter.targetPipeline ?? .identity
         self.init(inputHeaders: inputHeaders, prologue: pipeline.prologue, epilogue: pipeline.epilogue,
-                  passThrough: converter.isPassThrough) { content throws(ConversionError) in
-            try converter.convert(content, variables: variables, limits: limits)
+                  passThrough: converter.isPassThrough) { content, headersNeeded throws(ConversionError) in
+            try converter.convert(content, variables: variables, limits: limits, headersNeeded: headersNeeded)
         }
     }
 
@@ -143,7 +153,8 @@ public struct StreamRewriter {
         payloadIndex += 1
         let outcome: StepOutcome
         do throws(ConversionError) {
-            outcome = try convert(HTTPContent(headers: inputHeaders, body: payload))
+            // Only the first converted payload's headers are used.
+            outcome = try convert(HTTPContent(headers: inputHeaders, body: payload), outputFraming == nil)
         } catch {
             let wrapped = ConversionError(rule: error.rule, conversion: error.conversion, step: error.step,
                                           reason: .streamChunk(index: index, error))

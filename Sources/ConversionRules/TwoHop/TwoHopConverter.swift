@@ -36,9 +36,16 @@ public struct TwoHopConverter: Sendable {
     /// - Throws: ``ConversionError`` from either hop.
     public func convert(_ content: HTTPContent, variables: [String: Value],
                         limits: EvaluationLimits = EvaluationLimits()) throws(ConversionError) -> StepOutcome {
+        try convert(content, variables: variables, limits: limits, headersNeeded: true)
+    }
+
+    /// Converts `content`; without `headersNeeded`, the result's headers are
+    /// the input's (header steps are skipped).
+    func convert(_ content: HTTPContent, variables: [String: Value], limits: EvaluationLimits,
+                 headersNeeded: Bool) throws(ConversionError) -> StepOutcome {
         if isPassThrough || content.isBinary { return .content(content) }
         // The hops pass the body built by the first to the second as a value.
-        var working = WorkingContent(content)
+        var working = WorkingContent(content, headersNeeded: headersNeeded)
         // Optional chaining borrows the rules; binding them with `if let`
         // would copy (and retain) everything they hold.
         if try sourceRules?.convert(base.toAOG, &working, variables: variables, limits: limits) == false {
@@ -49,7 +56,7 @@ public struct TwoHopConverter: Sendable {
         }
         var converted = try working.finished(rule: targetRules?.name ?? sourceRules?.name ?? service,
                                              conversion: base.fromAOG.rawValue, step: nil)
-        if converted.body != content.body { converted.headers.remove("Content-Length") }
+        if headersNeeded, converted.body != content.body { converted.headers.remove("Content-Length") }
         return .content(converted)
     }
 }

@@ -79,6 +79,30 @@ enum ISODateTime {
     static func format(_ millis: Double) -> String {
         let (days, rest) = daysAndMilliseconds(millis)
         let date = civilFromDays(days)
+        // Years beyond four digits (or before year 0) are rare: written in full.
+        guard (0...9999).contains(date.year) else { return formatWide(date: date, rest: rest) }
+        // Written in place: no intermediate byte array (this runs per stream chunk in some rules).
+        return String(unsafeUninitializedCapacity: 24) { buffer in
+            func put(_ value: Int, _ width: Int, at offset: Int) {
+                var remaining = value
+                for position in stride(from: offset + width - 1, through: offset, by: -1) {
+                    buffer[position] = UInt8(ascii: "0") + UInt8(remaining % 10)
+                    remaining /= 10
+                }
+            }
+            put(date.year, 4, at: 0); buffer[4] = UInt8(ascii: "-")
+            put(date.month, 2, at: 5); buffer[7] = UInt8(ascii: "-")
+            put(date.day, 2, at: 8); buffer[10] = UInt8(ascii: "T")
+            put(rest / 3_600_000, 2, at: 11); buffer[13] = UInt8(ascii: ":")
+            put(rest / 60_000 % 60, 2, at: 14); buffer[16] = UInt8(ascii: ":")
+            put(rest / 1000 % 60, 2, at: 17); buffer[19] = UInt8(ascii: ".")
+            put(rest % 1000, 3, at: 20); buffer[23] = UInt8(ascii: "Z")
+            return 24
+        }
+    }
+
+    /// The ISO 8601 text of a date whose year has more than four digits or is negative.
+    private static func formatWide(date: (year: Int, month: Int, day: Int), rest: Int) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(24)
         func append(_ value: Int, _ width: Int) {

@@ -21,6 +21,24 @@ public struct ArrayFlags: OptionSet, Sendable {
     public static let outerWrapper = ArrayFlags(rawValue: 8)
 }
 
+/// How a 64-bit Swift string marks its small (inline) form: bit 61 of its
+/// second word. Equal small strings have equal bits (their bytes, zero
+/// padding, and a count and ASCII flag that follow from the bytes), which
+/// ``ObjectValue`` uses to compare keys; `holds` verifies the layout once.
+enum SmallStringLayout {
+    static func isSmall(_ bits: (UInt64, UInt64)) -> Bool { bits.1 & (1 << 61) != 0 }
+
+    static let holds: Bool = {
+        guard MemoryLayout<String>.size == 16 else { return false }
+        let short = String(decoding: Array("model".utf8), as: UTF8.self)
+        let alsoShort = String("model".reversed().reversed())
+        let long = String(repeating: "x", count: 40)
+        let shortBits = unsafeBitCast(short, to: (UInt64, UInt64).self)
+        return isSmall(shortBits) && shortBits == unsafeBitCast(alsoShort, to: (UInt64, UInt64).self)
+            && !isSmall(unsafeBitCast(long, to: (UInt64, UInt64).self))
+    }()
+}
+
 /// One member of a built object.
 ///
 /// A struct rather than a tuple: arrays of tuples are destroyed element by
@@ -64,19 +82,32 @@ public struct ObjectValue {
 
     private func position(of key: String) -> Int? {
         if let index { return index[key] }
-        // Keys compared in place: copying entries would retain every value passed over.
+        let keyBits = unsafeBitCast(key, to: (UInt64, UInt64).self)
+        let keyIsSmall = SmallStringLayout.holds && SmallStringLayout.isSmall(keyBits)
+        let keyOffset = MemoryLayout<ObjectMember>.offset(of: \.key)!
         return entries.withUnsafeBufferPointer { buffer in
-            for position in buffer.indices where Self.sameKey(buffer[position].key, key) { return position }
+            guard let base = buffer.baseAddress else { return nil }
+            for position in buffer.indices {
+                // The member key's bits, read in place: copying the key would
+                // count a reference for each member passed over.
+                let memberBits = (UnsafeRawPointer(base + position) + keyOffset).load(as: (UInt64, UInt64).self)
+                if memberBits == keyBits { return position }
+                if keyIsSmall, SmallStringLayout.isSmall(memberBits) { continue }
+                if Self.sameBytes(buffer[position].key, key) { return position }
+            }
             return nil
         }
     }
 
-    /// Whether two keys are the same: the same UTF-8 bytes. JSONata compares
-    /// keys by their code units (as document lookups do); `==` would also
-    /// match canonically equivalent spellings, and costs more: most keys of
-    /// an object differ in length, which is checked first.
-    @inline(__always)
-    static func sameKey(_ left: String, _ right: String) -> Bool {
+    /// Whether two keys have the same UTF-8 bytes. JSONata compares keys by
+    /// their code units (as document lookups do); `==` would also match
+    /// canonically equivalent spellings, and costs more.
+    ///
+    /// ``position(of:)`` first tries what most keys allow: Swift stores
+    /// strings of up to 15 UTF-8 bytes inline ("small"), where equal text is
+    /// equal bits, so two small keys compare as two machine words
+    /// (``SmallStringLayout`` checks that representation once).
+    static func sameBytes(_ left: String, _ right: String) -> Bool {
         let count = left.utf8.count
         guard count == right.utf8.count else { return false }
         let compared = left.utf8.withContiguousStorageIfAvailable { leftBytes in
