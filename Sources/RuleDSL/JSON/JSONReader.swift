@@ -362,7 +362,9 @@ struct JSONReader {
         while isDigit(position) { position += 1 }
     }
 
-    /// Moves `position` past 8-byte words of plain ASCII string content.
+    /// Moves `position` past plain ASCII string content, eight bytes at a
+    /// time, to the first byte that is a quote, a backslash, a control
+    /// character or non-ASCII (or to the last few bytes of the input).
     @inline(__always)
     private mutating func skipPlainASCII() {
         let ones: UInt64 = 0x0101_0101_0101_0101
@@ -376,7 +378,13 @@ struct JSONReader {
             let hasQuote = (quote &- ones) & ~quote & highBits
             let hasBackslash = (backslash &- ones) & ~backslash & highBits
             let hasControl = (word &- (ones &* 0x20)) & ~word & highBits
-            if (hasQuote | hasBackslash | hasControl | (word & highBits)) != 0 { return }
+            let special = hasQuote | hasBackslash | hasControl | (word & highBits)
+            if special != 0 {
+                // Each test can flag bytes above a true hit (a borrow), never
+                // below: the lowest flag is the first special byte.
+                position += special.trailingZeroBitCount / 8
+                return
+            }
             position += 8
         }
     }

@@ -148,6 +148,26 @@ final class JSONReaderTests: XCTestCase {
         XCTAssertThrowsError(try JSONDocument(bytes: Array("[1234567".utf8) + [0xFF, 0x39, UInt8(ascii: "]")]))
     }
 
+    /// Strings are scanned eight bytes at a time up to the first quote,
+    /// backslash, control character or non-ASCII byte: each of them at
+    /// every offset, after every alignment of the string.
+    func testStringSpecialBytesAtEveryOffsetAndAlignment() throws {
+        for padding in 0..<8 {
+            for offset in 0..<20 {
+                let plain = String(repeating: "a", count: offset)
+                for (special, decoded) in [("\\n", "\n"), ("\\\"", "\""), ("é", "é"), ("😀", "😀"), ("~", "~")] {
+                    let text = String(repeating: " ", count: padding) + "[\"" + plain + special + "b\"," + "\"" + plain + "\"]"
+                    let document = try JSONDocument(text: text)
+                    let items = Array(document.children(of: document.root))
+                    XCTAssertEqual(document.string(at: items[0]), plain + decoded + "b", text)
+                    XCTAssertEqual(document.string(at: items[1]), plain, text)
+                }
+                let control = Array((String(repeating: " ", count: padding) + "[\"" + plain).utf8) + [0x01] + Array("\"]".utf8)
+                XCTAssertThrowsError(try JSONDocument(bytes: control), "control character at \(offset)")
+            }
+        }
+    }
+
     /// Arrays of numbers (embeddings) are read in a tight loop: counts,
     /// values, mixed elements and errors inside such a run.
     func testNumberRunsInArrays() throws {
