@@ -88,6 +88,27 @@ public struct RuleExpression: Sendable {
     /// - Throws: ``JSONataError`` with a T or D code (or U1001/U1002 when a limit is hit).
     public func evaluate(_ input: Value?, bindings: [String: Value] = [:],
                          limits: EvaluationLimits = EvaluationLimits()) throws(JSONataError) -> Value? {
+        let (evaluation, input) = start(input, bindings: bindings, limits: limits)
+        return Self.finalize(try evaluation.evaluate(root, input, evaluation))
+    }
+
+    /// Evaluates the expression against `input` and appends the result to
+    /// `writer` as JSON: the same text as writing what
+    /// ``evaluate(_:bindings:limits:)`` returns, without building the
+    /// result object when the expression is an object constructor with
+    /// literal keys (what conversion rules mostly are).
+    ///
+    /// - Returns: false when the result is undefined (nothing is written).
+    /// - Throws: ``ResultWriteError``: the evaluation failed, or the result
+    ///   has no JSON spelling. What was written before then is left in `writer`.
+    public func write(_ input: Value?, bindings: [String: Value] = [:], limits: EvaluationLimits = EvaluationLimits(),
+                      to writer: inout JSONWriter) throws(ResultWriteError) -> Bool {
+        let (evaluation, input) = start(input, bindings: bindings, limits: limits)
+        return try evaluation.write(root, input, to: &writer)
+    }
+
+    /// The state of one evaluation, and the input as the root sees it.
+    private func start(_ input: Value?, bindings: [String: Value], limits: EvaluationLimits) -> (Evaluation, Value?) {
         var input = input
         // An array input is wrapped in a sequence of one, so that a path
         // navigates the array as one item (JSONata's outer wrapper).
@@ -96,8 +117,7 @@ public struct RuleExpression: Sendable {
         }
         let evaluation = Evaluation(root: input, limits: limits, bindings: bindings)
         evaluation.builtinsResolved = builtinsResolved(with: bindings)
-        let result = try evaluation.evaluate(root, input, evaluation)
-        return Self.finalize(result)
+        return (evaluation, input)
     }
 
     /// Evaluates against a JSON document, navigated in place.
@@ -108,7 +128,7 @@ public struct RuleExpression: Sendable {
     }
 
     /// A result sequence becomes a plain array.
-    private static func finalize(_ value: Value?) -> Value? {
+    static func finalize(_ value: Value?) -> Value? {
         guard case .array(let items, let flags)? = value, flags.contains(.sequence) else { return value }
         return .array(items, [])
     }

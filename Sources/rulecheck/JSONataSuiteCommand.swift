@@ -22,8 +22,12 @@ struct JSONataSuiteCommand: ParsableCommand {
     @Flag(help: "List every failing case with expected and actual results.")
     var failures = false
 
+    @Flag(help: "Also run each case through the write path conversions take (results written as JSON text as they are evaluated); a case passes only when both agree with the expected result.")
+    var checkWritten = false
+
     func run() throws {
         var suite = JSONataSuite(directory: URL(fileURLWithPath: directory))
+        suite.checksWrittenResults = checkWritten
         let groups: [String]
         do {
             groups = try suite.groups().filter { group == nil || $0.contains(group!) }

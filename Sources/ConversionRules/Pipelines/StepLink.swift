@@ -13,11 +13,22 @@ final class StepLink: Sendable {
     /// The step's number in its pipeline, from 1 (for error messages).
     let number: Int
     let next: StepLink?
+    /// Whether this step or a later one is an expression step (which reads
+    /// the body as a value).
+    let readsValue: Bool
+    /// Whether this is the last expression step of the pipeline: its result
+    /// is written as JSON at once unless a later hop reads it as a value.
+    let isLastExpression: Bool
 
     private init(step: PipelineStep, number: Int, next: StepLink?) {
         self.step = step
         self.number = number
         self.next = next
+        let isExpression: Bool
+        if case .expression = step { isExpression = true } else { isExpression = false }
+        let laterReadsValue = next?.readsValue ?? false
+        self.readsValue = isExpression || laterReadsValue
+        self.isLastExpression = isExpression && !laterReadsValue
     }
 
     /// The chain of `steps`, nil when there are none.
@@ -34,7 +45,8 @@ final class StepLink: Sendable {
     func run(_ working: inout WorkingContent, variables: [String: Value], limits: EvaluationLimits,
              rule: String, conversion: String) throws(ConversionError) -> Bool {
         do throws(StepFailure) {
-            guard try step.run(&working, variables: variables, limits: limits) else { return false }
+            let writesResult = isLastExpression && !working.valueReadLater
+            guard try step.run(&working, variables: variables, limits: limits, writesResult: writesResult) else { return false }
         } catch {
             throw ConversionError(rule: rule, conversion: conversion, step: number, reason: error.reason)
         }

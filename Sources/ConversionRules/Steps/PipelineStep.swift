@@ -13,10 +13,13 @@ public enum PipelineStep: Sendable {
 extension PipelineStep {
     /// Runs the step on working content; false when it drops the content.
     /// - Throws: ``StepFailure``.
-    func run(_ working: inout WorkingContent, variables: [String: Value], limits: EvaluationLimits) throws(StepFailure) -> Bool {
+    /// With `writesResult`, an expression step writes its result as the body
+    /// (nothing after it reads the value).
+    func run(_ working: inout WorkingContent, variables: [String: Value], limits: EvaluationLimits,
+             writesResult: Bool) throws(StepFailure) -> Bool {
         switch self {
         case .expression(let step):
-            try step.run(&working, variables: variables, limits: limits)
+            try step.run(&working, variables: variables, limits: limits, writesResult: writesResult)
             return true
         case .header(let edit):
             if working.headersNeeded { working.headers = edit.apply(to: working.headers) }
@@ -49,10 +52,11 @@ public struct ExpressionStep: Sendable {
 
     /// Runs the step on working content: it reads the value a previous
     /// expression built (or else parses the body) and leaves its result as a
-    /// value, written to bytes only when something needs them.
+    /// value, or, with `writesResult`, writes it as the new body.
     /// - Throws: ``StepFailure``: the body is not JSON, the expression failed
-    ///   or gave no value.
-    func run(_ content: inout WorkingContent, variables: [String: Value], limits: EvaluationLimits) throws(StepFailure) {
+    ///   or gave no value, or the result has no JSON spelling.
+    func run(_ content: inout WorkingContent, variables: [String: Value], limits: EvaluationLimits,
+             writesResult: Bool) throws(StepFailure) {
         let input: Value
         // Taken, not copied: the result replaces it, and a copy would count a reference.
         if let value = content.value.take() {
@@ -64,14 +68,40 @@ public struct ExpressionStep: Sendable {
                 throw StepFailure(.bodyNotJSON(error))
             }
         }
+        if writesResult {
+            content.body = try write(input, variables: variables, limits: limits, capacity: content.body.count + 64)
+            return
+        }
         let result: Value?
         do throws(JSONataError) {
             result = try expression.evaluate(input, bindings: variables, limits: limits)
         } catch {
-            throw StepFailure(.expression(error, location: origin?.location(ofCharacterOffset: error.position)))
+            throw failure(error)
         }
         guard let result else { throw StepFailure(.undefinedResult) }
         content.value = result
+    }
+
+    /// The result written as JSON.
+    private func write(_ input: Value, variables: [String: Value], limits: EvaluationLimits,
+                       capacity: Int) throws(StepFailure) -> [UInt8] {
+        var writer = JSONWriter(capacity: capacity)
+        let written: Bool
+        do throws(ResultWriteError) {
+            written = try expression.write(input, bindings: variables, limits: limits, to: &writer)
+        } catch {
+            switch error {
+            case .evaluation(let failure): throw self.failure(failure)
+            case .writing(let failure): throw StepFailure(.resultNotJSON(failure))
+            }
+        }
+        guard written else { throw StepFailure(.undefinedResult) }
+        return writer.bytes
+    }
+
+    /// An evaluation error, placed in the template file when the origin is known.
+    private func failure(_ error: JSONataError) -> StepFailure {
+        StepFailure(.expression(error, location: origin?.location(ofCharacterOffset: error.position)))
     }
 }
 
@@ -88,6 +118,9 @@ struct WorkingContent {
     /// skipped (they never change the body): a stream's payloads after the
     /// first are converted for their bodies only.
     let headersNeeded: Bool
+    /// Whether a later hop reads the body as a value: then the last
+    /// expression step of this hop leaves its result unwritten.
+    var valueReadLater = false
 
     init(_ content: HTTPContent, headersNeeded: Bool = true) {
         headers = content.headers

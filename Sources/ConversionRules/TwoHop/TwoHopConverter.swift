@@ -16,6 +16,9 @@ public struct TwoHopConverter: Sendable {
     let targetRules: ServiceRules?
     /// Whether source and target are the same flavor (nothing converts).
     public let isPassThrough: Bool
+    /// Whether the target hop has an expression step, which reads the
+    /// source hop's result as a value (so the source hop does not write it).
+    private let targetReadsValue: Bool
 
     /// Prepares the conversion of `base` content of `service` from `source` to `target`.
     /// For requests the source is the client's flavor; for responses and
@@ -27,6 +30,7 @@ public struct TwoHopConverter: Sendable {
         isPassThrough = source.name == target.name
         sourceRules = isPassThrough || source.name == Self.aogFlavor ? nil : try source.service(service)
         targetRules = isPassThrough || target.name == Self.aogFlavor ? nil : try target.service(service)
+        targetReadsValue = targetRules?.pipeline(base.fromAOG).firstStep?.readsValue ?? false
     }
 
     /// The target flavor's `*_from_aog` pipeline (its prologue and epilogue frame streams).
@@ -48,9 +52,11 @@ public struct TwoHopConverter: Sendable {
         var working = WorkingContent(content, headersNeeded: headersNeeded)
         // Optional chaining borrows the rules; binding them with `if let`
         // would copy (and retain) everything they hold.
+        working.valueReadLater = targetReadsValue
         if try sourceRules?.convert(base.toAOG, &working, variables: variables, limits: limits) == false {
             return .dropped
         }
+        working.valueReadLater = false
         if try targetRules?.convert(base.fromAOG, &working, variables: variables, limits: limits) == false {
             return .dropped
         }

@@ -23,6 +23,11 @@ public struct JSONataSuite {
 
     private let directory: URL
     private var datasets: [String: JSONDocument] = [:]
+    /// Whether each case also runs through ``RuleExpression/write(_:bindings:limits:to:)``
+    /// (the path conversions take): a case then passes only when the
+    /// written text reads back as the expected result too (or the same
+    /// error, or nothing for undefined).
+    public var checksWrittenResults = false
 
     /// A suite rooted at `directory` (which holds `groups/` and `datasets/`).
     public init(directory: URL) {
@@ -122,7 +127,7 @@ public struct JSONataSuite {
         case .failure(let error):
             actual = "error \(error.code): \(error.message)"
         }
-        let passed: Bool
+        var passed: Bool
         if let code = codeIndex {
             passed = actual.hasPrefix("error " + file.string(at: code))
         } else if let result = member("result") {
@@ -130,7 +135,42 @@ public struct JSONataSuite {
         } else {
             passed = actual == "undefined"
         }
-        return CaseResult(group: group, name: name, expression: source, passed: passed, expected: expected, actual: actual)
+        var reported = actual
+        if passed, checksWrittenResults {
+            let written = Self.writtenOutcome(source, input, bindings: bindings, limits: limits)
+            if let code = codeIndex {
+                passed = written.hasPrefix("error " + file.string(at: code))
+            } else if let result = member("result") {
+                passed = (try? JSONValue(parsing: Array(written.utf8))).map { Self.equal(file.value(at: result), $0, unordered: unordered) } ?? false
+            } else {
+                passed = written == "undefined"
+            }
+            if !passed { reported = "written: " + written }
+        }
+        return CaseResult(group: group, name: name, expression: source, passed: passed, expected: expected, actual: reported)
+    }
+
+    /// The text ``RuleExpression/write(_:bindings:limits:to:)`` gives,
+    /// "undefined", or "error CODE: message".
+    private static func writtenOutcome(_ source: String, _ input: Value?, bindings: [String: Value], limits: EvaluationLimits) -> String {
+        onLargeStack { () -> String in
+            var writer = JSONWriter()
+            do throws(ResultWriteError) {
+                let expression: RuleExpression
+                do throws(JSONataError) {
+                    expression = try RuleExpression(source)
+                } catch {
+                    throw .evaluation(error)
+                }
+                guard try expression.write(input, bindings: bindings, limits: limits, to: &writer) else { return "undefined" }
+                return String(decoding: writer.bytes, as: UTF8.self)
+            } catch {
+                switch error {
+                case .evaluation(let failure): return "error \(failure.code): \(failure.message)"
+                case .writing(let failure): return "error writing: \(failure)"
+                }
+            }
+        }
     }
 
     /// Runs `body` on a thread with a 256 MiB stack: the suite's deep

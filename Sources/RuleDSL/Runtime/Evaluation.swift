@@ -187,7 +187,9 @@ final class Evaluation: Frame {
             return try coalesce(operands[0], operands[1], input, frame)
         case .literalObject where !(input?.isArray ?? false):
             guard let keys = node.literalKeys else { break }
-            return try objectConstructor(node, operands, literalKeys: keys, input, frame)
+            var object = ObjectValue(capacity: operands.count)
+            try addMembers(of: node, operands, keys, input, frame, to: &object)
+            return .object(object)
         case .builtinCall where builtinsResolved:
             guard let builtin = node.builtin else { break }
             return try builtin.withGuaranteedReference { builtin throws(JSONataError) in
@@ -399,51 +401,6 @@ final class Evaluation: Frame {
         for (index, pair) in pairs.enumerated() {
             guard let key = keys[index], let value = try evaluate(pair.1, input, frame) else { continue }
             result.appendNew(key, value)
-        }
-        return .object(result)
-    }
-
-    /// An object constructor whose keys are distinct string literals: only
-    /// the values are evaluated. Over an input object, the field-path values
-    /// start from members found in one pass (``FieldBatch``).
-    private func objectConstructor(_ node: Node, _ values: Operands, literalKeys: LiteralKeys, _ input: Value?,
-                                   _ frame: Frame) throws(JSONataError) -> Value {
-        guard let batch = node.fieldBatch, case .node(let document, let object)? = input,
-              document.kind(at: object) == .object else {
-            return try buildObject(values, literalKeys, input, frame, resolved: nil)
-        }
-        var result: Value = .null
-        var failure: JSONataError? = nil
-        // The found members live in temporary memory on the stack; its closure
-        // is untyped, so an error is carried out beside it.
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: batch.names.count) { found in
-            batch.resolve(in: document, object: object, into: found)
-            let resolved = ResolvedFields(batch: batch, document: document, found: found)
-            do throws(JSONataError) {
-                result = try buildObject(values, literalKeys, input, frame, resolved: resolved)
-            } catch {
-                failure = error
-            }
-        }
-        if let failure { throw failure }
-        return result
-    }
-
-    /// The object of a literal-key constructor: each value walked from its
-    /// resolved first field when it has one, evaluated otherwise (and when
-    /// the walk meets arrays).
-    private func buildObject(_ values: Operands, _ literalKeys: LiteralKeys, _ input: Value?, _ frame: Frame,
-                             resolved: ResolvedFields?) throws(JSONataError) -> Value {
-        var result = ObjectValue(capacity: values.count)
-        for index in 0..<values.count {
-            let value: Value?
-            if case .value(let walked)? = resolved?.walk(index) {
-                value = walked
-            } else {
-                value = try evaluate(values[index], input, frame)
-            }
-            guard let value else { continue }
-            result.appendNew(literalKeys[index], value)
         }
         return .object(result)
     }

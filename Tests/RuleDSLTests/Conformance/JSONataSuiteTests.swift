@@ -12,6 +12,8 @@ final class JSONataSuiteTests: XCTestCase {
     func testConformanceSuite() throws {
         let folder = try SharedFolder.folder("jsonata-suite")
         var suite = JSONataSuite(directory: folder)
+        // Every case also through the write path that conversions take.
+        suite.checksWrittenResults = true
         var language = (passed: 0, total: 0)
         var functions = (passed: 0, total: 0)
         for group in try suite.groups() {

@@ -11,6 +11,40 @@ final class RuleExpressionTests: XCTestCase {
         return String(decoding: writer.bytes, as: UTF8.self)
     }
 
+    /// Writing the result as it is evaluated gives the text of evaluating,
+    /// then writing: members in order, undefined ones left out, field paths
+    /// found in one pass, an array input grouped, nested constructors.
+    func testWritingAsEvaluatedMatchesEvaluatingThenWriting() throws {
+        let input = try JSONDocument(text: #"{"a": 1, "b": {"c": [1, 2]}, "s": "x\u00e9", "n": null}"#)
+        let sources = [
+            #"{"a": a, "missing": nope, "c": b.c, "nested": {"s": s, "n": n}, "sum": $sum(b.c)}"#,
+            #"{"only": nope}"#, #"{}"#, #"a"#, #"b.c"#, #"nope"#, #"{"k": b.c[0], "t": $type(s)}[0]"#,
+            #"{"seq": b.c.($ * 2)}"#,
+        ]
+        for source in sources {
+            let expression = try RuleExpression(source)
+            for value in [Value(document: input), Value(document: try JSONDocument(text: "[1, 2]"))] {
+                let expected = try expression.evaluate(value).map { value throws -> String in
+                    var writer = JSONWriter()
+                    try value.write(to: &writer)
+                    return String(decoding: writer.bytes, as: UTF8.self)
+                }
+                var writer = JSONWriter()
+                let written = try expression.write(value, to: &writer)
+                XCTAssertEqual(written ? String(decoding: writer.bytes, as: UTF8.self) : nil, expected, source)
+            }
+        }
+    }
+
+    func testWritingReportsAnEvaluationErrorWithItsPosition() throws {
+        var writer = JSONWriter()
+        XCTAssertThrowsError(try RuleExpression(#"{"a": 1, "b": "x" + 1}"#).write(nil, to: &writer)) { error in
+            guard case .evaluation(let failure) = error as? ResultWriteError else { return XCTFail("\(error)") }
+            XCTAssertEqual(failure.code, "T2001")
+            XCTAssertEqual(failure.position, 18)
+        }
+    }
+
     func testCarriedOverValuesKeepTheirBytes() throws {
         let input = #"{"messages":[{"role":"user","content":"caf\u00e9"}],"seed":12345678901234567890,"t":0.10}"#
         XCTAssertEqual(try evaluate(#"{"model": $model, "messages": messages, "options": {"seed": seed, "temperature": t}}"#,

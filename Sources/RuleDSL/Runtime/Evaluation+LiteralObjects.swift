@@ -1,0 +1,126 @@
+/// Object constructors whose keys are distinct string literals (the shape
+/// of nearly every conversion rule): only the values are evaluated, and
+/// their members go either into a built object or, for the result of a
+/// whole expression that is written at once, straight into JSON text.
+extension Evaluation {
+    /// Adds the members of a literal-key constructor to `sink`, in order,
+    /// skipping undefined values. Over an input object, the field-path
+    /// values start from members found in one pass (``FieldBatch``).
+    func addMembers<Sink: MemberSink>(of node: Node, _ values: Operands, _ literalKeys: LiteralKeys, _ input: Value?,
+                                      _ frame: Frame, to sink: inout Sink) throws(JSONataError) {
+        guard let batch = node.fieldBatch, case .node(let document, let object)? = input,
+              document.kind(at: object) == .object else {
+            return try addMembers(values, literalKeys, input, frame, resolved: nil, to: &sink)
+        }
+        var failure: JSONataError? = nil
+        // The found members live in temporary memory on the stack; its closure
+        // is untyped, so an error is carried out beside it.
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: batch.names.count) { found in
+            batch.resolve(in: document, object: object, into: found)
+            let resolved = ResolvedFields(batch: batch, document: document, found: found)
+            do throws(JSONataError) {
+                try addMembers(values, literalKeys, input, frame, resolved: resolved, to: &sink)
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Each value walked from its resolved first field when it has one,
+    /// evaluated otherwise (and when the walk meets arrays).
+    private func addMembers<Sink: MemberSink>(_ values: Operands, _ literalKeys: LiteralKeys, _ input: Value?, _ frame: Frame,
+                                              resolved: ResolvedFields?, to sink: inout Sink) throws(JSONataError) {
+        for index in 0..<values.count {
+            let value: Value?
+            if case .value(let walked)? = resolved?.walk(index) {
+                value = walked
+            } else {
+                value = try evaluate(values[index], input, frame)
+            }
+            guard let value else { continue }
+            sink.add(literalKeys[index], value)
+        }
+    }
+
+    /// Evaluates the expression `root` and writes its result to `writer`:
+    /// the same text as evaluating and then writing the value, but a
+    /// literal-key object constructor at the root writes each member as it
+    /// is evaluated, so that the object is never built.
+    /// - Returns: false when the result is undefined (nothing is written).
+    /// - Throws: ``ResultWriteError``.
+    func write(_ root: Node, _ input: Value?, to writer: inout JSONWriter) throws(ResultWriteError) -> Bool {
+        guard case .literalObject = root.route, root.isPlain, !(input?.isArray ?? false),
+              let keys = root.literalKeys, let values = root.operands else {
+            let value: Value?
+            do throws(JSONataError) {
+                value = RuleExpression.finalize(try evaluate(root, input, self))
+            } catch {
+                throw .evaluation(error)
+            }
+            guard let value else { return false }
+            do throws(JSONWriteError) {
+                try value.write(to: &writer)
+            } catch {
+                throw .writing(error)
+            }
+            return true
+        }
+        // The writer moves into the sink and back: a copy would share its
+        // bytes, and the first append would copy them all.
+        var sink = MemberWriter()
+        swap(&sink.writer, &writer)
+        defer { swap(&sink.writer, &writer) }
+        sink.writer.appendByte(UInt8(ascii: "{"))
+        do throws(JSONataError) {
+            try enter(root)
+            defer { leave() }
+            try addMembers(of: root, values, keys, input, self, to: &sink)
+        } catch {
+            throw .evaluation(error)
+        }
+        if let failure = sink.failure { throw .writing(failure) }
+        sink.writer.appendByte(UInt8(ascii: "}"))
+        return true
+    }
+}
+
+/// Where a literal-key object constructor puts its members.
+protocol MemberSink {
+    /// Adds a member; keys come distinct and in order.
+    mutating func add(_ key: String, _ value: consuming Value)
+}
+
+extension ObjectValue: MemberSink {
+    mutating func add(_ key: String, _ value: consuming Value) {
+        appendNew(key, value)
+    }
+}
+
+/// Writes members as JSON text (the braces are the caller's), as writing
+/// the built object would.
+struct MemberWriter: MemberSink {
+    var writer = JSONWriter(capacity: 0)
+    private var first = true
+    /// The first value that could not be written; later members are skipped.
+    private(set) var failure: JSONWriteError? = nil
+
+    mutating func add(_ key: String, _ value: consuming Value) {
+        guard failure == nil else { return }
+        writer.appendMemberKey(key, first: first)
+        first = false
+        do throws(JSONWriteError) {
+            try value.write(to: &writer)
+        } catch {
+            failure = error
+        }
+    }
+}
+
+/// Why writing an expression's result failed.
+public enum ResultWriteError: Error, Sendable {
+    /// The evaluation failed.
+    case evaluation(JSONataError)
+    /// The result has no JSON spelling (a number that is not finite).
+    case writing(JSONWriteError)
+}
