@@ -25,7 +25,8 @@ public struct JSONWriter {
     /// Creates a writer, reserving `capacity` bytes.
     public init(capacity: Int = 256) {
         bytes = []
-        bytes.reserveCapacity(capacity)
+        // Reserving nothing would still allocate an empty buffer.
+        if capacity > 0 { bytes.reserveCapacity(capacity) }
     }
 
     /// Appends one byte of punctuation.

@@ -40,13 +40,16 @@ extension Evaluation {
     }
 
     private func arithmetic(_ op: BinaryOperator, _ left: Value?, _ right: Value?, position: Int) throws(JSONataError) -> Value? {
-        if let left, left.numberValue == nil {
+        // Each operand's number is read once (a document number is parsed from its text).
+        let a = left?.numberValue
+        if left != nil, a == nil {
             throw JSONataError(.leftNotNumber, position: position, token: op.rawValue)
         }
-        if let right, right.numberValue == nil {
+        let b = right?.numberValue
+        if right != nil, b == nil {
             throw JSONataError(.rightNotNumber, position: position, token: op.rawValue)
         }
-        guard let a = left?.numberValue, let b = right?.numberValue else { return nil }
+        guard let a, let b else { return nil }
         guard a.isFinite, b.isFinite else {
             throw JSONataError(.numberOverflow, position: position, token: JSONNumberFormatting.javaScriptString(a.isFinite ? b : a))
         }
