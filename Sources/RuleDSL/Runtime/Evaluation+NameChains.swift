@@ -35,9 +35,7 @@ extension Evaluation {
             // Inside a document the walk needs no values until the end.
             return navigate(chain, from: position, in: document, at: index)
         case .object(let object)?:
-            return object.withMember(chain[position].name) { member in
-                navigate(chain, from: position, afterMember: member)
-            }
+            return navigate(chain, from: position, afterMember: object[chain[position].name])
         case .array?:
             return .needsPathEvaluation
         default:

@@ -146,13 +146,6 @@ public struct ObjectValue {
         }
     }
 
-    /// Calls `body` with the value of `key` (nil when absent), borrowed in
-    /// place rather than copied out.
-    func withMember<Result>(_ key: String, _ body: (borrowing Value?) -> Result) -> Result {
-        guard let position = position(of: key) else { return body(nil) }
-        return entries.withUnsafeBufferPointer { buffer in body(buffer[position].value) }
-    }
-
     /// Appends a member whose key the caller knows is not present yet; the
     /// key and value are taken over, not copied.
     mutating func appendNew(_ key: consuming String, _ value: consuming Value) {
