@@ -19,9 +19,9 @@ extension Evaluation {
         navigate(chain.steps, from: 0, in: input)
     }
 
-    /// The walk from step `position` through `value`. Values are borrowed
-    /// on the way (recursion, not a variable that would hold a copy of each);
-    /// only the value at the end is copied.
+    /// The walk from step `position` through `value`, which is borrowed
+    /// (recursion, not a variable that would hold a copy of each value on
+    /// the way); a member of a built object is looked up as a copy.
     private static func navigate(_ chain: UnsafeBufferPointer<NameStep>, from position: Int,
                                  in value: borrowing Value?) -> NameNavigation {
         guard position < chain.count else {
