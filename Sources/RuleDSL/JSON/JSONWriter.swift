@@ -29,6 +29,10 @@ public struct JSONWriter {
         if capacity > 0 { bytes.reserveCapacity(capacity) }
     }
 
+    /// Appends bytes that are already JSON text (a pre-encoded member key).
+    @inline(__always)
+    mutating func appendEncoded(_ text: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: text) }
+
     /// Appends one byte of punctuation.
     @inlinable public mutating func appendByte(_ byte: UInt8) { bytes.append(byte) }
 

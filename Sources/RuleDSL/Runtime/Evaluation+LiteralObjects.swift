@@ -27,20 +27,39 @@ extension Evaluation {
         if let failure { throw failure }
     }
 
-    /// Each value walked from its resolved first field when it has one,
-    /// evaluated otherwise (and when the walk meets arrays).
+    /// Each value walked from its resolved first field when it has one, put
+    /// in as an object when it is itself a literal-key constructor (a
+    /// writer writes it in place), evaluated otherwise (and when the walk
+    /// meets arrays).
     private func addMembers<Sink: MemberSink>(_ values: Operands, _ literalKeys: LiteralKeys, _ input: Value?, _ frame: Frame,
                                               resolved: ResolvedFields?, to sink: inout Sink) throws(JSONataError) {
         for index in 0..<values.count {
-            let value: Value?
             if case .value(let walked)? = resolved?.walk(index) {
-                value = walked
-            } else {
-                value = try evaluate(values[index], input, frame)
+                if let walked { sink.add(literalKeys, index, walked) }
+                continue
             }
-            guard let value else { continue }
-            sink.add(literalKeys[index], value)
+            let nested = try values[index].withGuaranteedReference { node throws(JSONataError) -> Bool in
+                guard let parts = Self.literalObjectParts(node, input) else { return false }
+                try sink.addObject(literalKeys, index, capacity: parts.values.count) { object throws(JSONataError) in
+                    try enter(node)
+                    defer { leave() }
+                    try addMembers(of: node, parts.values, parts.keys, input, frame, to: &object)
+                }
+                return true
+            }
+            if nested { continue }
+            guard let value = try evaluate(values[index], input, frame) else { continue }
+            sink.add(literalKeys, index, value)
         }
+    }
+
+    /// The values and keys of a literal-key object constructor that
+    /// evaluates to its members alone (no predicates, bindings or grouping;
+    /// an array input would group): what ``evaluate(_:_:_:)`` would build.
+    private static func literalObjectParts(_ node: Node, _ input: Value?) -> (values: Operands, keys: LiteralKeys)? {
+        guard case .literalObject = node.route, node.isPlain, !(input?.isArray ?? false),
+              let keys = node.literalKeys, let values = node.operands else { return nil }
+        return (values, keys)
     }
 
     /// Evaluates the expression `root` and writes its result to `writer`:
@@ -50,8 +69,7 @@ extension Evaluation {
     /// - Returns: false when the result is undefined (nothing is written).
     /// - Throws: ``ResultWriteError``.
     func write(_ root: Node, _ input: Value?, to writer: inout JSONWriter) throws(ResultWriteError) -> Bool {
-        guard case .literalObject = root.route, root.isPlain, !(input?.isArray ?? false),
-              let keys = root.literalKeys, let values = root.operands else {
+        guard let (values, keys) = Self.literalObjectParts(root, input) else {
             let value: Value?
             do throws(JSONataError) {
                 value = RuleExpression.finalize(try evaluate(root, input, self))
@@ -87,13 +105,24 @@ extension Evaluation {
 
 /// Where a literal-key object constructor puts its members.
 protocol MemberSink {
-    /// Adds a member; keys come distinct and in order.
-    mutating func add(_ key: String, _ value: consuming Value)
+    /// Adds the member of key `index` of `keys`; keys come in order.
+    mutating func add(_ keys: LiteralKeys, _ index: Int, _ value: consuming Value)
+    /// Adds the member of key `index` of `keys` whose value is the object
+    /// that `fill` puts members into (expecting about `capacity`).
+    mutating func addObject(_ keys: LiteralKeys, _ index: Int, capacity: Int,
+                            _ fill: (inout Self) throws(JSONataError) -> Void) throws(JSONataError)
 }
 
 extension ObjectValue: MemberSink {
-    mutating func add(_ key: String, _ value: consuming Value) {
-        appendNew(key, value)
+    mutating func add(_ keys: LiteralKeys, _ index: Int, _ value: consuming Value) {
+        appendNew(keys[index], value)
+    }
+
+    mutating func addObject(_ keys: LiteralKeys, _ index: Int, capacity: Int,
+                            _ fill: (inout ObjectValue) throws(JSONataError) -> Void) throws(JSONataError) {
+        var object = ObjectValue(capacity: capacity)
+        try fill(&object)
+        appendNew(keys[index], .object(object))
     }
 }
 
@@ -105,15 +134,33 @@ struct MemberWriter: MemberSink {
     /// The first value that could not be written; later members are skipped.
     private(set) var failure: JSONWriteError? = nil
 
-    mutating func add(_ key: String, _ value: consuming Value) {
+    mutating func add(_ keys: LiteralKeys, _ index: Int, _ value: consuming Value) {
         guard failure == nil else { return }
-        writer.appendMemberKey(key, first: first)
+        writer.appendEncoded(keys.encoded(index, first: first))
         first = false
         do throws(JSONWriteError) {
             try value.write(to: &writer)
         } catch {
             failure = error
         }
+    }
+
+    mutating func addObject(_ keys: LiteralKeys, _ index: Int, capacity: Int,
+                            _ fill: (inout MemberWriter) throws(JSONataError) -> Void) throws(JSONataError) {
+        guard failure == nil else { return }
+        writer.appendEncoded(keys.encoded(index, first: first))
+        first = false
+        // The nested object's members start their own comma sequence; the
+        // writer moves in and back out (a copy would share its bytes).
+        var nested = MemberWriter()
+        swap(&nested.writer, &writer)
+        defer {
+            swap(&nested.writer, &writer)
+            failure = nested.failure
+        }
+        nested.writer.appendByte(UInt8(ascii: "{"))
+        try fill(&nested)
+        nested.writer.appendByte(UInt8(ascii: "}"))
     }
 }
 

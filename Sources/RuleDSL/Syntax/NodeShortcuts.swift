@@ -118,19 +118,47 @@ struct NameChain: @unchecked Sendable {
 /// Unchecked Sendable: written once by the node's initializer, then only read.
 struct LiteralKeys: @unchecked Sendable {
     private let keys: UnsafeBufferPointer<String>
+    /// Each key as JSON writes it after a previous member (`,"key":`),
+    /// back to back: writing a constructor's object straight to text copies
+    /// these bytes instead of quoting and escaping the key each time.
+    private let encodedKeys: UnsafeBufferPointer<UInt8>
+    /// Where each key's encoding starts in ``encodedKeys``, and its end.
+    private let encodedStarts: UnsafeBufferPointer<Int>
 
     init(_ keys: [String]) {
         let storage = UnsafeMutableBufferPointer<String>.allocate(capacity: max(1, keys.count))
         _ = storage.initialize(from: keys)
         self.keys = UnsafeBufferPointer(start: storage.baseAddress, count: keys.count)
+        var writer = JSONWriter()
+        var starts: [Int] = []
+        for key in keys {
+            starts.append(writer.bytes.count)
+            writer.appendMemberKey(key, first: false)
+        }
+        starts.append(writer.bytes.count)
+        let bytes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, writer.bytes.count))
+        _ = bytes.initialize(from: writer.bytes)
+        self.encodedKeys = UnsafeBufferPointer(start: bytes.baseAddress, count: writer.bytes.count)
+        let startStorage = UnsafeMutableBufferPointer<Int>.allocate(capacity: starts.count)
+        _ = startStorage.initialize(from: starts)
+        self.encodedStarts = UnsafeBufferPointer(startStorage)
     }
 
     subscript(position: Int) -> String { keys[position] }
+
+    /// The key at `position` as JSON text with its punctuation: `,"key":`,
+    /// without the comma for the first member.
+    func encoded(_ position: Int, first: Bool) -> UnsafeBufferPointer<UInt8> {
+        let start = encodedStarts[position] + (first ? 1 : 0)
+        return UnsafeBufferPointer(rebasing: encodedKeys[start..<encodedStarts[position + 1]])
+    }
 
     /// Frees the memory; called once, by the owning node's deinit.
     func deallocate() {
         let storage = UnsafeMutableBufferPointer(mutating: keys)
         _ = storage.deinitialize()
         storage.deallocate()
+        UnsafeMutableBufferPointer(mutating: encodedKeys).deallocate()
+        UnsafeMutableBufferPointer(mutating: encodedStarts).deallocate()
     }
 }

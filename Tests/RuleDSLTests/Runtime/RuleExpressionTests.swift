@@ -20,6 +20,7 @@ final class RuleExpressionTests: XCTestCase {
             #"{"a": a, "missing": nope, "c": b.c, "nested": {"s": s, "n": n}, "sum": $sum(b.c)}"#,
             #"{"only": nope}"#, #"{}"#, #"a"#, #"b.c"#, #"nope"#, #"{"k": b.c[0], "t": $type(s)}[0]"#,
             #"{"seq": b.c.($ * 2)}"#,
+            #"{"o": {"x": nope}, "p": {"q": {"r": a, "s": "t"}}, "u": {"x": a}[0], "v": b.{"w": c}}"#,
         ]
         for source in sources {
             let expression = try RuleExpression(source)
