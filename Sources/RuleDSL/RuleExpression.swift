@@ -21,9 +21,15 @@ public struct RuleExpression: Sendable {
         /// resolution off for that evaluation.
         let calledBuiltinNames: [String]
 
+        /// The root, for evaluations: unretained (this program holds it), so
+        /// that threads evaluating the same expression do not contend for
+        /// its count.
+        let unretainedRoot: Unmanaged<Node>
+
         init(source: String, root: Node) {
             self.source = source
             self.root = root
+            self.unretainedRoot = Unmanaged.passUnretained(root)
             self.rebindsBuiltins = RuleExpression.boundNames(root).contains { FunctionLibrary.functions[$0] != nil }
             self.calledBuiltinNames = RuleExpression.calledBuiltinNames(root)
         }
@@ -89,7 +95,7 @@ public struct RuleExpression: Sendable {
     public func evaluate(_ input: Value?, bindings: [String: Value] = [:],
                          limits: EvaluationLimits = EvaluationLimits()) throws(JSONataError) -> Value? {
         let (evaluation, input) = start(input, bindings: bindings, limits: limits)
-        return Self.finalize(try evaluation.evaluate(root, input, evaluation))
+        return Self.finalize(try evaluation.evaluate(program.unretainedRoot, input, evaluation))
     }
 
     /// Evaluates the expression against `input` and appends the result to
@@ -104,7 +110,9 @@ public struct RuleExpression: Sendable {
     public func write(_ input: Value?, bindings: [String: Value] = [:], limits: EvaluationLimits = EvaluationLimits(),
                       to writer: inout JSONWriter) throws(ResultWriteError) -> Bool {
         let (evaluation, input) = start(input, bindings: bindings, limits: limits)
-        return try evaluation.write(root, input, to: &writer)
+        return try program.unretainedRoot.withGuaranteedReference { root throws(ResultWriteError) in
+            try evaluation.write(root, input, to: &writer)
+        }
     }
 
     /// The state of one evaluation, and the input as the root sees it.
