@@ -69,7 +69,10 @@ public struct StreamRewriter {
 
     private init(inputHeaders: HTTPHeaders, prologue: [String], epilogue: [String],
                  passThrough: Bool, bodyConverter convert: @escaping BodyConverter) {
-        self.inputHeaders = inputHeaders
+        // The rewriter's own copy: each payload's content holds the headers,
+        // and streams on other threads should not count references to the
+        // same buffer.
+        self.inputHeaders = HTTPHeaders(inputHeaders.fields.map { $0 })
         self.inputFraming = StreamFraming(contentType: inputHeaders["Content-Type"]) ?? .ndjson
         self.decoder = inputFraming == .serverSentEvents ? SSEDecoder() : NDJSONDecoder()
         self.convert = convert
@@ -85,6 +88,7 @@ public struct StreamRewriter {
     public init(rules: ServiceRules, conversion: ConversionKind, inputHeaders: HTTPHeaders,
                 variables: [String: Value], limits: EvaluationLimits = EvaluationLimits()) {
         let pipeline = rules.pipeline(conversion)
+        let variables = Self.ownCopy(variables)
         self.init(inputHeaders: inputHeaders, prologue: pipeline.prologue, epilogue: pipeline.epilogue,
                   passThrough: false) { content, headersNeeded throws(ConversionError) in
             try rules.convert(conversion, content, variables: variables, limits: limits, headersNeeded: headersNeeded)
@@ -97,10 +101,18 @@ public struct StreamRewriter {
     public init(converter: TwoHopConverter, inputHeaders: HTTPHeaders, variables: [String: Value],
                 limits: EvaluationLimits = EvaluationLimits()) {
         let pipeline = converter.targetPipeline ?? .identity
+        let variables = Self.ownCopy(variables)
         self.init(inputHeaders: inputHeaders, prologue: pipeline.prologue, epilogue: pipeline.epilogue,
                   passThrough: converter.isPassThrough) { content, headersNeeded throws(ConversionError) in
             try converter.convert(content, variables: variables, limits: limits, headersNeeded: headersNeeded)
         }
+    }
+
+    /// A copy of the stream's variables in storage of its own: every
+    /// payload's evaluation holds them, and streams on other threads with
+    /// the same variables should not count references to the same storage.
+    private static func ownCopy(_ variables: [String: Value]) -> [String: Value] {
+        Dictionary(uniqueKeysWithValues: variables.map { ($0.key, $0.value) })
     }
 
     /// A prologue or epilogue entry as a payload: `data: X` is the pre-framed X.
