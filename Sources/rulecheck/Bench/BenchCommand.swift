@@ -171,9 +171,13 @@ struct BenchCommand: ParsableCommand {
     /// Conversions per second with `threads` threads converting at once.
     private func throughput(_ scenario: BenchScenario, threads: Int) throws -> Double {
         let perThread = max(20, Int(0.5 / max(1e-7, try time { _ = try scenario.convert() }.median)))
+        // Each closure is used by its one thread only.
+        struct Converts: @unchecked Sendable { let each: [() throws -> [UInt8]] }
+        let converts = Converts(each: (0..<threads).map { _ in scenario.convertForThread() })
         let start = Self.now()
-        DispatchQueue.concurrentPerform(iterations: threads) { _ in
-            for _ in 0..<perThread { _ = try? scenario.convert() }
+        DispatchQueue.concurrentPerform(iterations: threads) { thread in
+            let convert = converts.each[thread]
+            for _ in 0..<perThread { _ = try? convert() }
         }
         return Double(perThread * threads) / (Self.now() - start)
     }

@@ -22,6 +22,13 @@ struct BenchScenario: @unchecked Sendable {
     let inputPayloads: [[UInt8]]
     /// Checks an output; returns a description of what is wrong, or nil.
     let verify: ([UInt8]) -> String?
+    /// For the thread measurements: a conversion for one thread, with its
+    /// own copy of the request and variables (as a gateway's requests
+    /// arrive in their own buffers); only the compiled rules are shared.
+    var threadConvert: (() -> () throws -> [UInt8])? = nil
+
+    /// What each thread of a thread measurement runs.
+    func convertForThread() -> () throws -> [UInt8] { threadConvert?() ?? convert }
 }
 
 enum BenchScenarios {
@@ -139,14 +146,19 @@ enum BenchScenarios {
     static func s1(_ catalog: RuleCatalog) throws -> BenchScenario {
         let rule = try catalog.rule("ollama:chat").rules
         let input = aogChatRequest()
-        let variables: [String: Value] = ["model": .string("qwen2.5:7b"), "stream": .bool(true)]
-        let content = HTTPContent(headers: HTTPHeaders([("Content-Type", "application/json")]), body: input)
-        let convert = { try body(try rule.convert(.requestFromAOG, content, variables: variables)) }
-        return BenchScenario(
+        func makeConvert() -> () throws -> [UInt8] {
+            let variables: [String: Value] = ["model": .string("qwen2.5:7b"), "stream": .bool(true)]
+            let content = HTTPContent(headers: HTTPHeaders([("Content-Type", "application/json")]), body: input.map { $0 })
+            return { try body(try rule.convert(.requestFromAOG, content, variables: variables)) }
+        }
+        let convert = makeConvert()
+        var scenario = BenchScenario(
             name: "S1", title: "ollama:chat request_from_aog, 8 messages", input: input, convert: convert,
             outputPayloads: { [try convert()] }, inputPayloads: [input],
             verify: expectJSON(#"{"model":"qwen2.5:7b","stream":true,"messages":[\#(messagesJSON())],"tools":\#(tools),"keep_alive":"5m","#
                 + #""options":{"seed":42,"temperature":0.7,"top_p":0.9,"top_k":40,"num_predict":512,"stop":["<|end|>"]}}"#))
+        scenario.threadConvert = makeConvert
+        return scenario
     }
 
     static func s2(_ catalog: RuleCatalog) throws -> BenchScenario {
