@@ -9,8 +9,9 @@ public struct RuleExpression: Sendable {
     /// pipeline steps, per call) retains one object.
     private let program: Program
 
-    /// What compiling produced; immutable.
-    private final class Program: Sendable {
+    /// What compiling produced; immutable. Unchecked Sendable: the raw
+    /// memory it holds is written once by the initializer, then only read.
+    private final class Program: @unchecked Sendable {
         let source: String
         let root: Node
         /// Whether the expression binds the name of a built-in function (with
@@ -18,8 +19,9 @@ public struct RuleExpression: Sendable {
         let rebindsBuiltins: Bool
         /// The built-in functions the expression calls by name (resolved at
         /// compile time): a caller's binding of one of these names turns the
-        /// resolution off for that evaluation.
-        let calledBuiltinNames: [String]
+        /// resolution off for that evaluation. In memory the program owns
+        /// (an array would be retained by every evaluation, on all threads).
+        let calledBuiltinNames: UnsafeBufferPointer<String>
 
         /// The root, for evaluations: unretained (this program holds it), so
         /// that threads evaluating the same expression do not contend for
@@ -31,7 +33,16 @@ public struct RuleExpression: Sendable {
             self.root = root
             self.unretainedRoot = Unmanaged.passUnretained(root)
             self.rebindsBuiltins = RuleExpression.boundNames(root).contains { FunctionLibrary.functions[$0] != nil }
-            self.calledBuiltinNames = RuleExpression.calledBuiltinNames(root)
+            let names = RuleExpression.calledBuiltinNames(root)
+            let storage = UnsafeMutableBufferPointer<String>.allocate(capacity: max(1, names.count))
+            _ = storage.initialize(from: names)
+            self.calledBuiltinNames = UnsafeBufferPointer(rebasing: storage[..<names.count])
+        }
+
+        deinit {
+            let storage = UnsafeMutableBufferPointer(mutating: calledBuiltinNames)
+            _ = storage.deinitialize()
+            UnsafeMutablePointer(mutating: calledBuiltinNames.baseAddress!).deallocate()
         }
     }
 
