@@ -97,6 +97,10 @@ extension RuleExpression {
         let builtin: Unmanaged<NativeFunction>?
         /// The node's short evaluation path (see ``Route``).
         let route: Route
+        /// For `$name` with nothing after it: the name, which evaluation
+        /// looks up without reading the kind (whose indirect payload, shared
+        /// by every thread evaluating the expression, would be retained).
+        let variableName: String?
         /// For a field name or a path of field names (`a`, `a.b.c`) with no
         /// predicates, bindings or grouping anywhere: the names, so that
         /// evaluation can walk objects directly instead of building result
@@ -159,6 +163,11 @@ extension RuleExpression {
             }
             self.operands = Self.operandNodes(of: kind, literalKeys: literalKeys != nil).map(Operands.init)
             self.route = operands == nil ? .general : Self.route(of: kind, hasBuiltin: builtin != nil)
+            if case .variable(let name) = kind, plain, stages.isEmpty {
+                self.variableName = name
+            } else {
+                self.variableName = nil
+            }
             if case .object(let pairs) = kind, literalKeys != nil {
                 self.fieldBatch = FieldBatch(chains: pairs.map { $0.1.nameChain })
             } else {
