@@ -175,8 +175,10 @@ final class Evaluation: Frame {
     /// literal-key object constructors and built-in calls visit their
     /// operands unretained, without reading the kind.
     func evaluateKind(_ node: Node, _ input: Value?, _ frame: Frame) throws(JSONataError) -> Value? {
-        if let name = node.variableName { return variable(name, input, frame) }
-        guard let operands = node.operands else { return try evaluateGeneralKind(node, input, frame) }
+        guard let operands = node.operands else {
+            if let name = node.variableName { return variable(name, input, frame) }
+            return try evaluateGeneralKind(node, input, frame)
+        }
         switch node.route {
         case .binary(let op):
             return try binary(op, operands[0], operands[1], input, frame, position: node.position)

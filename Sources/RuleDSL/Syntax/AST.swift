@@ -67,6 +67,46 @@ extension RuleExpression {
             case sort([SortTerm])
         }
 
+        // The fields evaluation reads on every visit come first, so that
+        // they share the object's first cache lines (stored properties are
+        // laid out in declaration order; a node's first touch is often a
+        // cache miss).
+        /// Whether the node has no predicates, bindings or grouping: its value
+        /// is its kind's value (the common case, evaluated without checks).
+        let isPlain: Bool
+        /// The node's short evaluation path (see ``Route``).
+        let route: Route
+        /// For a field name or a path of field names (`a`, `a.b.c`) with no
+        /// predicates, bindings or grouping anywhere: the names, so that
+        /// evaluation can walk objects directly instead of building result
+        /// sequences (the common shape of conversion rules).
+        let nameChain: NameChain?
+        /// The children evaluation visits on every call, unretained: the
+        /// operands of a binary operator, `?:` or `??`; test, then and else of
+        /// a condition; the arguments of a call without placeholders; the
+        /// values of an object constructor with literal keys. Nil otherwise.
+        let operands: Operands?
+        /// For a string, number, boolean or null literal with nothing after it:
+        /// the literal, which evaluation returns without further work.
+        let literal: Literal?
+        /// For a call of `$name` where name is a built-in function: that
+        /// function, so that evaluation need not look the name up (unless the
+        /// expression or the caller binds the name to something else).
+        /// Unmanaged: the library's functions live as long as the process, and
+        /// every thread calling them would otherwise count references to the
+        /// same objects.
+        let builtin: Unmanaged<NativeFunction>?
+        /// For `$name` with nothing after it: the name, which evaluation
+        /// looks up without reading the kind (whose indirect payload, shared
+        /// by every thread evaluating the expression, would be retained).
+        let variableName: String?
+        /// For an object constructor whose keys are all distinct string
+        /// literals: the keys, so that evaluation need not evaluate them or
+        /// check them for duplicates.
+        let literalKeys: LiteralKeys?
+        /// For an object constructor with literal keys whose values are field
+        /// paths: the plan for finding their first fields in one pass.
+        let fieldBatch: FieldBatch?
         let kind: Kind
         /// Character offset of the node's token in the expression.
         let position: Int
@@ -88,42 +128,6 @@ extension RuleExpression {
         /// item: as a step of a path, it passes that path's bindings on
         /// (so that `%` and `@` variables reach later steps).
         let yieldsTuples: Bool
-        /// For a call of `$name` where name is a built-in function: that
-        /// function, so that evaluation need not look the name up (unless the
-        /// expression or the caller binds the name to something else).
-        /// Unmanaged: the library's functions live as long as the process, and
-        /// every thread calling them would otherwise count references to the
-        /// same objects.
-        let builtin: Unmanaged<NativeFunction>?
-        /// The node's short evaluation path (see ``Route``).
-        let route: Route
-        /// For `$name` with nothing after it: the name, which evaluation
-        /// looks up without reading the kind (whose indirect payload, shared
-        /// by every thread evaluating the expression, would be retained).
-        let variableName: String?
-        /// For a field name or a path of field names (`a`, `a.b.c`) with no
-        /// predicates, bindings or grouping anywhere: the names, so that
-        /// evaluation can walk objects directly instead of building result
-        /// sequences (the common shape of conversion rules).
-        let nameChain: NameChain?
-        /// For an object constructor whose keys are all distinct string
-        /// literals: the keys, so that evaluation need not evaluate them or
-        /// check them for duplicates.
-        let literalKeys: LiteralKeys?
-        /// The children evaluation visits on every call, unretained: the
-        /// operands of a binary operator, `?:` or `??`; test, then and else of
-        /// a condition; the arguments of a call without placeholders; the
-        /// values of an object constructor with literal keys. Nil otherwise.
-        let operands: Operands?
-        /// For an object constructor with literal keys whose values are field
-        /// paths: the plan for finding their first fields in one pass.
-        let fieldBatch: FieldBatch?
-        /// For a string, number, boolean or null literal with nothing after it:
-        /// the literal, which evaluation returns without further work.
-        let literal: Literal?
-        /// Whether the node has no predicates, bindings or grouping: its value
-        /// is its kind's value (the common case, evaluated without checks).
-        let isPlain: Bool
 
         init(_ kind: Kind, position: Int, stages: [Stage] = [], focus: String? = nil,
              group: [(Node, Node)]? = nil, ancestorSlot: String? = nil) {
