@@ -35,7 +35,14 @@ extension Evaluation {
             // Inside a document the walk needs no values until the end.
             return navigate(chain, from: position, in: document, at: index)
         case .object(let object)?:
-            return navigate(chain, from: position, afterMember: object[chain[position].name])
+            let member = object[chain[position].name]
+            guard position + 1 < chain.count || chain[position].index != nil else {
+                // The last step: the member itself is the result (its copy
+                // handed over, not copied again).
+                if case .array(_, let flags)? = member, flags.contains(.sequence) { return .needsPathEvaluation }
+                return .value(member)
+            }
+            return navigate(chain, from: position, afterMember: member)
         case .array?:
             return .needsPathEvaluation
         default:
