@@ -17,6 +17,9 @@ public struct RuleExpression: Sendable {
         /// Whether the expression binds the name of a built-in function (with
         /// `:=`, as a parameter or with `@`/`#`): then calls look names up.
         let rebindsBuiltins: Bool
+        /// Whether the expression reads `$$` (the root input): only then does
+        /// an evaluation keep the input for it.
+        let readsRootInput: Bool
         /// The built-in functions the expression calls by name (resolved at
         /// compile time): a caller's binding of one of these names turns the
         /// resolution off for that evaluation. In memory the program owns
@@ -33,6 +36,7 @@ public struct RuleExpression: Sendable {
             self.root = root
             self.unretainedRoot = Unmanaged.passUnretained(root)
             self.rebindsBuiltins = RuleExpression.boundNames(root).contains { FunctionLibrary.functions[$0] != nil }
+            self.readsRootInput = RuleExpression.readsRootInput(root)
             let names = RuleExpression.calledBuiltinNames(root)
             let storage = UnsafeMutableBufferPointer<String>.allocate(capacity: max(1, names.count))
             _ = storage.initialize(from: names)
@@ -81,6 +85,14 @@ public struct RuleExpression: Sendable {
             }
         }
         return !called.contains { bindings[$0] != nil }
+    }
+
+    /// Whether `$$` occurs anywhere in the expression.
+    private static func readsRootInput(_ node: Node) -> Bool {
+        if case .variable("$") = node.kind { return true }
+        var found = false
+        node.forEachChild { child in found = found || readsRootInput(child) }
+        return found
     }
 
     /// Every variable name the expression binds.
@@ -138,7 +150,10 @@ public struct RuleExpression: Sendable {
         if let array = input, array.isArray {
             input = .array([array], [.sequence, .outerWrapper])
         }
-        let evaluation = Evaluation(root: input, limits: limits, bindings: bindings)
+        // Kept only for `$$`: holding it costs a count on the input's document.
+        // (A function passed in through the bindings from another evaluation
+        // reads `$$` of the evaluation that calls it, and finds none here.)
+        let evaluation = Evaluation(root: program.readsRootInput ? input : nil, limits: limits, bindings: bindings)
         evaluation.builtinsResolved = builtinsResolved(with: bindings)
         return (evaluation, input)
     }
