@@ -163,11 +163,3 @@ struct MemberWriter: MemberSink {
         nested.writer.appendByte(UInt8(ascii: "}"))
     }
 }
-
-/// Why writing an expression's result failed.
-public enum ResultWriteError: Error, Sendable {
-    /// The evaluation failed.
-    case evaluation(JSONataError)
-    /// The result has no JSON spelling (a number that is not finite).
-    case writing(JSONWriteError)
-}

@@ -1,0 +1,141 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How a 64-bit Swift string marks its small (inline) form: bit 61 of its
+/// second word. Equal small strings have equal bits (their bytes, zero
+/// padding, and a count and ASCII flag that follow from the bytes), which
+/// ``ObjectValue`` uses to compare keys; `holds` verifies the layout once.
+enum SmallStringLayout {
+    static func isSmall(_ bits: (UInt64, UInt64)) -> Bool { bits.1 & (1 << 61) != 0 }
+
+    static let holds: Bool = {
+        guard MemoryLayout<String>.size == 16 else { return false }
+        let short = String(decoding: Array("model".utf8), as: UTF8.self)
+        let alsoShort = String("model".reversed().reversed())
+        let long = String(repeating: "x", count: 40)
+        let shortBits = unsafeBitCast(short, to: (UInt64, UInt64).self)
+        return isSmall(shortBits) && shortBits == unsafeBitCast(alsoShort, to: (UInt64, UInt64).self)
+            && !isSmall(unsafeBitCast(long, to: (UInt64, UInt64).self))
+    }()
+}
+
+/// One member of a built object.
+///
+/// A struct rather than a tuple: arrays of tuples are destroyed element by
+/// element through their type metadata, which showed in profiles as a
+/// large share of releasing the objects a conversion builds.
+public struct ObjectMember {
+    public var key: String
+    public var value: Value
+
+    public init(key: String, value: Value) {
+        self.key = key
+        self.value = value
+    }
+}
+
+/// An object's members in insertion order, with lookup by key.
+///
+/// Small objects (the usual case) are a plain list searched in order, which
+/// costs less than hashing; from 16 members on, an index by key is kept too.
+public struct ObjectValue {
+    /// The members in insertion order (each key once).
+    public private(set) var entries: [ObjectMember] = []
+    private var index: [String: Int]? = nil
+    /// An identity given to the objects of a transform's copy, to find the
+    /// objects its pattern matched; 0 elsewhere.
+    var identity = 0
+
+    private static let indexThreshold = 16
+
+    public init() {}
+
+    /// An empty object with room for `capacity` members.
+    init(capacity: Int) {
+        entries.reserveCapacity(capacity)
+    }
+
+    /// The keys in insertion order.
+    public var keys: [String] { entries.map(\.key) }
+
+    public var count: Int { entries.count }
+
+    private func position(of key: String) -> Int? {
+        if let index { return index[key] }
+        let keyBits = unsafeBitCast(key, to: (UInt64, UInt64).self)
+        let keyIsSmall = SmallStringLayout.holds && SmallStringLayout.isSmall(keyBits)
+        let keyOffset = MemoryLayout<ObjectMember>.offset(of: \.key)!
+        return entries.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return nil }
+            for position in buffer.indices {
+                // The member key's bits, read in place: copying the key would
+                // count a reference for each member passed over.
+                let memberBits = (UnsafeRawPointer(base + position) + keyOffset).load(as: (UInt64, UInt64).self)
+                if memberBits == keyBits { return position }
+                if keyIsSmall, SmallStringLayout.isSmall(memberBits) { continue }
+                if Self.sameBytes(buffer[position].key, key) { return position }
+            }
+            return nil
+        }
+    }
+
+    /// Whether two keys have the same UTF-8 bytes. JSONata compares keys by
+    /// their code units (as document lookups do); `==` would also match
+    /// canonically equivalent spellings, and costs more.
+    ///
+    /// ``position(of:)`` first tries what most keys allow: Swift stores
+    /// strings of up to 15 UTF-8 bytes inline ("small"), where equal text is
+    /// equal bits, so two small keys compare as two machine words
+    /// (``SmallStringLayout`` checks that representation once).
+    static func sameBytes(_ left: String, _ right: String) -> Bool {
+        let count = left.utf8.count
+        guard count == right.utf8.count else { return false }
+        let compared = left.utf8.withContiguousStorageIfAvailable { leftBytes in
+            right.utf8.withContiguousStorageIfAvailable { rightBytes in
+                count == 0 || memcmp(leftBytes.baseAddress!, rightBytes.baseAddress!, count) == 0
+            }
+        }
+        // Strings bridged from elsewhere may have no contiguous UTF-8.
+        return (compared ?? nil) ?? left.utf8.elementsEqual(right.utf8)
+    }
+
+    /// The value of `key`; setting nil removes the member.
+    public subscript(key: String) -> Value? {
+        get {
+            guard let position = position(of: key) else { return nil }
+            return entries[position].value
+        }
+        set {
+            if let newValue {
+                if let existing = position(of: key) {
+                    entries[existing].value = newValue
+                } else {
+                    entries.append(ObjectMember(key: key, value: newValue))
+                    if index != nil {
+                        index![key] = entries.count - 1
+                    } else if entries.count >= Self.indexThreshold {
+                        index = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($1.key, $0) })
+                    }
+                }
+            } else if let existing = position(of: key) {
+                entries.remove(at: existing)
+                if index != nil {
+                    index = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($1.key, $0) })
+                }
+            }
+        }
+    }
+
+    /// Appends a member whose key the caller knows is not present yet; the
+    /// key and value are taken over, not copied.
+    mutating func appendNew(_ key: consuming String, _ value: consuming Value) {
+        if index != nil { index![copy key] = entries.count }
+        entries.append(ObjectMember(key: consume key, value: consume value))
+        if index == nil, entries.count >= Self.indexThreshold {
+            index = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($1.key, $0) })
+        }
+    }
+}
