@@ -7,6 +7,7 @@ public enum ResultWriteError: Error, Sendable {
 }
 
 extension ResultWriteError: CustomStringConvertible {
+    /// The carried error's message.
     public var description: String {
         switch self {
         case .evaluation(let error): return "\(error)"

@@ -28,9 +28,12 @@ enum SmallStringLayout {
 /// element through their type metadata, which showed in profiles as a
 /// large share of releasing the objects a conversion builds.
 public struct ObjectMember {
+    /// The member's key.
     public var key: String
+    /// The member's value.
     public var value: Value
 
+    /// A member of `key` with `value`.
     public init(key: String, value: Value) {
         self.key = key
         self.value = value
