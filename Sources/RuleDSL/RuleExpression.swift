@@ -37,16 +37,11 @@ public struct RuleExpression: Sendable {
             self.unretainedRoot = Unmanaged.passUnretained(root)
             self.rebindsBuiltins = RuleExpression.boundNames(root).contains { FunctionLibrary.functions[$0] != nil }
             self.readsRootInput = RuleExpression.readsRootInput(root)
-            let names = RuleExpression.calledBuiltinNames(root)
-            let storage = UnsafeMutableBufferPointer<String>.allocate(capacity: max(1, names.count))
-            _ = storage.initialize(from: names)
-            self.calledBuiltinNames = UnsafeBufferPointer(rebasing: storage[..<names.count])
+            self.calledBuiltinNames = .ownedCopy(of: RuleExpression.calledBuiltinNames(root))
         }
 
         deinit {
-            let storage = UnsafeMutableBufferPointer(mutating: calledBuiltinNames)
-            _ = storage.deinitialize()
-            UnsafeMutablePointer(mutating: calledBuiltinNames.baseAddress!).deallocate()
+            calledBuiltinNames.freeOwnedCopy()
         }
     }
 

@@ -19,6 +19,10 @@ public struct Pipeline: Sendable {
     /// The identity: no steps.
     public static let identity = Pipeline()
 
+    /// Whether an expression step reads the body as a value (so content
+    /// coming in may stay an unwritten value).
+    var readsValue: Bool { firstStep?.readsValue ?? false }
+
     /// Whether the pipeline changes nothing.
     public var isIdentity: Bool { steps.isEmpty }
 

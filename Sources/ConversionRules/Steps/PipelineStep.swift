@@ -12,9 +12,9 @@ public enum PipelineStep: Sendable {
 
 extension PipelineStep {
     /// Runs the step on working content; false when it drops the content.
-    /// - Throws: ``StepFailure``.
     /// With `writesResult`, an expression step writes its result as the body
     /// (nothing after it reads the value).
+    /// - Throws: ``StepFailure``.
     func run(_ working: inout WorkingContent, variables: [String: Value], limits: EvaluationLimits,
              writesResult: Bool) throws(StepFailure) -> Bool {
         switch self {

@@ -1,3 +1,5 @@
+import RuleDSL
+
 /// Incremental Server-Sent Events decoder (the HTML event-stream rules):
 /// lines end in `\n`, `\r\n` or `\r`; `data:` values (one leading space
 /// removed) are joined with `\n`; `event:`, `id:`, `retry:` and comment lines
@@ -55,19 +57,12 @@ public struct SSEDecoder: StreamDecoder {
     /// `bytes`: eight bytes at a time (a payload line is mostly JSON text
     /// without either).
     static func lineEnd(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highBits: UInt64 = 0x8080_8080_8080_8080
         var position = start
         guard let base = bytes.baseAddress else { return start }
-        let raw = UnsafeRawPointer(base)
         while position + 8 <= bytes.count {
-            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: position, as: UInt64.self))
-            let newlines = word ^ (ones &* 0x0A)
-            let returns = word ^ (ones &* 0x0D)
-            // A byte is flagged when it is zero in either word; the lowest
-            // flag is exact (borrows only reach bytes above a zero byte).
-            let marks = ((newlines &- ones) & ~newlines | (returns &- ones) & ~returns) & highBits
-            if marks != 0 { return position + marks.trailingZeroBitCount / 8 }
+            let word = ByteWords.load(base, at: position)
+            let marks = ByteWords.equal(word, to: UInt8(ascii: "\n")) | ByteWords.equal(word, to: UInt8(ascii: "\r"))
+            if marks != 0 { return position + ByteWords.firstFlagged(marks) }
             position += 8
         }
         while position < bytes.count, bytes[position] != UInt8(ascii: "\n"), bytes[position] != UInt8(ascii: "\r") {

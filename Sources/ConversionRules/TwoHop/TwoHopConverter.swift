@@ -30,7 +30,7 @@ public struct TwoHopConverter: Sendable {
         isPassThrough = source.name == target.name
         sourceRules = isPassThrough || source.name == Self.aogFlavor ? nil : try source.service(service)
         targetRules = isPassThrough || target.name == Self.aogFlavor ? nil : try target.service(service)
-        targetReadsValue = targetRules?.pipeline(base.fromAOG).firstStep?.readsValue ?? false
+        targetReadsValue = targetRules?.pipeline(base.fromAOG).readsValue ?? false
     }
 
     /// The target flavor's `*_from_aog` pipeline (its prologue and epilogue frame streams).
@@ -50,9 +50,9 @@ public struct TwoHopConverter: Sendable {
         if isPassThrough || content.isBinary { return .content(content) }
         // The hops pass the body built by the first to the second as a value.
         var working = WorkingContent(content, headersNeeded: headersNeeded)
+        working.valueReadLater = targetReadsValue
         // Optional chaining borrows the rules; binding them with `if let`
         // would copy (and retain) everything they hold.
-        working.valueReadLater = targetReadsValue
         if try sourceRules?.convert(base.toAOG, &working, variables: variables, limits: limits) == false {
             return .dropped
         }

@@ -111,12 +111,28 @@ public struct JSONataSuite {
             expected = "undefined"
         }
 
-        let outcome = Self.onLargeStack { () -> Result<Value?, JSONataError> in
+        // Compiled once, for the evaluation and for the write path.
+        let compiled = Self.onLargeStack { () -> Result<RuleExpression, JSONataError> in
             do throws(JSONataError) {
-                return .success(try RuleExpression(source).evaluate(input, bindings: bindings, limits: limits))
+                return .success(try RuleExpression(source))
             } catch {
                 return .failure(error)
             }
+        }
+        let outcome = Self.onLargeStack { () -> Result<Value?, JSONataError> in
+            do throws(JSONataError) {
+                return .success(try compiled.get().evaluate(input, bindings: bindings, limits: limits))
+            } catch {
+                return .failure(error)
+            }
+        }
+        /// Whether an outcome (text, and value when it is one) is what the case expects.
+        func meetsExpectation(_ outcome: String, _ value: JSONValue?) -> Bool {
+            if let code = codeIndex { return outcome.hasPrefix("error " + file.string(at: code)) }
+            if let result = member("result") {
+                return value.map { Self.equal(file.value(at: result), $0, unordered: unordered) } ?? false
+            }
+            return outcome == "undefined"
         }
         let actual: String
         var actualValue: JSONValue? = nil
@@ -125,48 +141,37 @@ public struct JSONataSuite {
             actualValue = result?.jsonValue
             actual = actualValue.map(Self.render) ?? "undefined"
         case .failure(let error):
-            actual = "error \(error.code): \(error.message)"
+            actual = Self.describe(error)
         }
-        var passed: Bool
-        if let code = codeIndex {
-            passed = actual.hasPrefix("error " + file.string(at: code))
-        } else if let result = member("result") {
-            passed = actualValue.map { Self.equal(file.value(at: result), $0, unordered: unordered) } ?? false
-        } else {
-            passed = actual == "undefined"
-        }
+        var passed = meetsExpectation(actual, actualValue)
         var reported = actual
         if passed, checksWrittenResults {
-            let written = Self.writtenOutcome(source, input, bindings: bindings, limits: limits)
-            if let code = codeIndex {
-                passed = written.hasPrefix("error " + file.string(at: code))
-            } else if let result = member("result") {
-                passed = (try? JSONValue(parsing: Array(written.utf8))).map { Self.equal(file.value(at: result), $0, unordered: unordered) } ?? false
-            } else {
-                passed = written == "undefined"
-            }
+            let written = Self.writtenOutcome(compiled, input, bindings: bindings, limits: limits)
+            passed = meetsExpectation(written, try? JSONValue(parsing: Array(written.utf8)))
             if !passed { reported = "written: " + written }
         }
         return CaseResult(group: group, name: name, expression: source, passed: passed, expected: expected, actual: reported)
     }
 
+    private static func describe(_ error: JSONataError) -> String { "error \(error.code): \(error.message)" }
+
     /// The text ``RuleExpression/write(_:bindings:limits:to:)`` gives,
     /// "undefined", or "error CODE: message".
-    private static func writtenOutcome(_ source: String, _ input: Value?, bindings: [String: Value], limits: EvaluationLimits) -> String {
-        onLargeStack { () -> String in
+    private static func writtenOutcome(_ compiled: Result<RuleExpression, JSONataError>, _ input: Value?,
+                                       bindings: [String: Value], limits: EvaluationLimits) -> String {
+        let expression: RuleExpression
+        switch compiled {
+        case .success(let compiledExpression): expression = compiledExpression
+        case .failure(let error): return describe(error)
+        }
+        return onLargeStack { () -> String in
             var writer = JSONWriter()
             do throws(ResultWriteError) {
-                let expression: RuleExpression
-                do throws(JSONataError) {
-                    expression = try RuleExpression(source)
-                } catch {
-                    throw .evaluation(error)
-                }
                 guard try expression.write(input, bindings: bindings, limits: limits, to: &writer) else { return "undefined" }
                 return String(decoding: writer.bytes, as: UTF8.self)
             } catch {
                 switch error {
-                case .evaluation(let failure): return "error \(failure.code): \(failure.message)"
+                case .evaluation(let failure): return describe(failure)
                 case .writing(let failure): return "error writing: \(failure)"
                 }
             }

@@ -344,7 +344,7 @@ struct JSONReader {
         let lowSeven: UInt64 = ones &* 0x7F
         if let base = input.baseAddress {
             while input.count - position >= 8 {
-                let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+                let word = ByteWords.load(base, at: position)
                 // A byte is a digit when its high nibble is 3 and stays 3 after adding 6
                 // (0x30...0x39); such bytes become zero here. Adding 6 can carry only
                 // out of bytes above 0xF9, which are not digits: the carry changes
@@ -353,7 +353,7 @@ struct JSONReader {
                 // The high bit of each byte of nonDigits that is not zero.
                 let marks = (((nonDigits & lowSeven) &+ lowSeven) | nonDigits) & ~lowSeven
                 if marks != 0 {
-                    position += marks.trailingZeroBitCount / 8
+                    position += ByteWords.firstFlagged(marks)
                     return
                 }
                 position += 8
@@ -367,22 +367,12 @@ struct JSONReader {
     /// character or non-ASCII (or to the last few bytes of the input).
     @inline(__always)
     private mutating func skipPlainASCII() {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highBits: UInt64 = 0x8080_8080_8080_8080
         guard let base = input.baseAddress else { return }
         while input.count - position >= 8 {
-            let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
-            let quote = word ^ (ones &* 0x22)
-            let backslash = word ^ (ones &* 0x5C)
-            // A byte is zero in x when (x - 1) borrows into its high bit while x's high bit is clear.
-            let hasQuote = (quote &- ones) & ~quote & highBits
-            let hasBackslash = (backslash &- ones) & ~backslash & highBits
-            let hasControl = (word &- (ones &* 0x20)) & ~word & highBits
-            let special = hasQuote | hasBackslash | hasControl | (word & highBits)
+            let word = ByteWords.load(base, at: position)
+            let special = ByteWords.escapedInJSON(word) | ByteWords.nonASCII(word)
             if special != 0 {
-                // Each test can flag bytes above a true hit (a borrow), never
-                // below: the lowest flag is the first special byte.
-                position += special.trailingZeroBitCount / 8
+                position += ByteWords.firstFlagged(special)
                 return
             }
             position += 8

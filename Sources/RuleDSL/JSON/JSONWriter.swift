@@ -121,19 +121,9 @@ public struct JSONWriter {
     /// character), eight bytes at a time.
     private static func needsEscaping(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = text.baseAddress else { return false }
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highBits: UInt64 = ones &* 0x80
         var position = 0
         while text.count - position >= 8 {
-            let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
-            let quote = word ^ (ones &* 0x22)
-            let backslash = word ^ (ones &* 0x5C)
-            // A byte is zero in x when (x - 1) borrows into its high bit while x's
-            // high bit is clear; bytes of 0x80 and above (UTF-8) never match.
-            let hasQuote = (quote &- ones) & ~quote
-            let hasBackslash = (backslash &- ones) & ~backslash
-            let hasControl = (word &- (ones &* 0x20)) & ~word
-            if (hasQuote | hasBackslash | hasControl) & highBits != 0 { return true }
+            if ByteWords.escapedInJSON(ByteWords.load(base, at: position)) != 0 { return true }
             position += 8
         }
         while position < text.count {

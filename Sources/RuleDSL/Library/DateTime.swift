@@ -79,56 +79,37 @@ enum ISODateTime {
     static func format(_ millis: Double) -> String {
         let (days, rest) = daysAndMilliseconds(millis)
         let date = civilFromDays(days)
-        // Years beyond four digits (or before year 0) are rare: written in full.
-        guard (0...9999).contains(date.year) else { return formatWide(date: date, rest: rest) }
+        // The year takes four digits, or more when it needs them, after a
+        // sign when it is before year 0.
+        let year = abs(date.year)
+        var yearDigits = 4
+        var limit = 10_000
+        while year >= limit {
+            yearDigits += 1
+            limit *= 10
+        }
+        let yearWidth = yearDigits + (date.year < 0 ? 1 : 0)
         // Written in place: no intermediate byte array (this runs per stream chunk in some rules).
-        return String(unsafeUninitializedCapacity: 24) { buffer in
-            func put(_ value: Int, _ width: Int, at offset: Int) {
+        return String(unsafeUninitializedCapacity: yearWidth + 20) { buffer in
+            @inline(__always) func put(_ value: Int, _ width: Int, at offset: Int) {
                 var remaining = value
                 for position in stride(from: offset + width - 1, through: offset, by: -1) {
                     buffer[position] = UInt8(ascii: "0") + UInt8(remaining % 10)
                     remaining /= 10
                 }
             }
-            put(date.year, 4, at: 0); buffer[4] = UInt8(ascii: "-")
-            put(date.month, 2, at: 5); buffer[7] = UInt8(ascii: "-")
-            put(date.day, 2, at: 8); buffer[10] = UInt8(ascii: "T")
-            put(rest / 3_600_000, 2, at: 11); buffer[13] = UInt8(ascii: ":")
-            put(rest / 60_000 % 60, 2, at: 14); buffer[16] = UInt8(ascii: ":")
-            put(rest / 1000 % 60, 2, at: 17); buffer[19] = UInt8(ascii: ".")
-            put(rest % 1000, 3, at: 20); buffer[23] = UInt8(ascii: "Z")
-            return 24
+            if date.year < 0 { buffer[0] = UInt8(ascii: "-") }
+            put(year, yearDigits, at: yearWidth - yearDigits)
+            let time = yearWidth  // where the fields after the year start
+            buffer[time] = UInt8(ascii: "-"); put(date.month, 2, at: time + 1)
+            buffer[time + 3] = UInt8(ascii: "-"); put(date.day, 2, at: time + 4)
+            buffer[time + 6] = UInt8(ascii: "T"); put(rest / 3_600_000, 2, at: time + 7)
+            buffer[time + 9] = UInt8(ascii: ":"); put(rest / 60_000 % 60, 2, at: time + 10)
+            buffer[time + 12] = UInt8(ascii: ":"); put(rest / 1000 % 60, 2, at: time + 13)
+            buffer[time + 15] = UInt8(ascii: "."); put(rest % 1000, 3, at: time + 16)
+            buffer[time + 19] = UInt8(ascii: "Z")
+            return time + 20
         }
-    }
-
-    /// The ISO 8601 text of a date whose year has more than four digits or is negative.
-    private static func formatWide(date: (year: Int, month: Int, day: Int), rest: Int) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(24)
-        func append(_ value: Int, _ width: Int) {
-            var digits = width
-            var divisor = 1
-            while digits > 1 { divisor *= 10; digits -= 1 }
-            var remaining = abs(value)
-            if remaining >= divisor * 10 {
-                bytes.append(contentsOf: String(remaining).utf8)
-                return
-            }
-            while divisor > 0 {
-                bytes.append(UInt8(ascii: "0") + UInt8(remaining / divisor))
-                remaining %= divisor
-                divisor /= 10
-            }
-        }
-        if date.year < 0 { bytes.append(UInt8(ascii: "-")) }
-        append(date.year, 4); bytes.append(UInt8(ascii: "-"))
-        append(date.month, 2); bytes.append(UInt8(ascii: "-"))
-        append(date.day, 2); bytes.append(UInt8(ascii: "T"))
-        append(rest / 3_600_000, 2); bytes.append(UInt8(ascii: ":"))
-        append(rest / 60_000 % 60, 2); bytes.append(UInt8(ascii: ":"))
-        append(rest / 1000 % 60, 2); bytes.append(UInt8(ascii: "."))
-        append(rest % 1000, 3); bytes.append(UInt8(ascii: "Z"))
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Milliseconds since the epoch of an ISO 8601 timestamp: a year, a date,

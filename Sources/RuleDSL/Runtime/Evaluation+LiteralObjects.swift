@@ -84,21 +84,17 @@ extension Evaluation {
             }
             return true
         }
-        // The writer moves into the sink and back: a copy would share its
-        // bytes, and the first append would copy them all.
-        var sink = MemberWriter()
-        swap(&sink.writer, &writer)
-        defer { swap(&sink.writer, &writer) }
-        sink.writer.appendByte(UInt8(ascii: "{"))
+        let failure: JSONWriteError?
         do throws(JSONataError) {
             try enter(root)
             defer { leave() }
-            try addMembers(of: root, values, keys, input, self, to: &sink)
+            failure = try MemberWriter.writeObject(into: &writer) { members throws(JSONataError) in
+                try addMembers(of: root, values, keys, input, self, to: &members)
+            }
         } catch {
             throw .evaluation(error)
         }
-        if let failure = sink.failure { throw .writing(failure) }
-        sink.writer.appendByte(UInt8(ascii: "}"))
+        if let failure { throw .writing(failure) }
         return true
     }
 }
@@ -135,9 +131,7 @@ struct MemberWriter: MemberSink {
     private(set) var failure: JSONWriteError? = nil
 
     mutating func add(_ keys: LiteralKeys, _ index: Int, _ value: consuming Value) {
-        guard failure == nil else { return }
-        writer.appendEncoded(keys.encoded(index, first: first))
-        first = false
+        guard appendKey(keys, index) else { return }
         do throws(JSONWriteError) {
             try value.write(to: &writer)
         } catch {
@@ -147,19 +141,33 @@ struct MemberWriter: MemberSink {
 
     mutating func addObject(_ keys: LiteralKeys, _ index: Int, capacity: Int,
                             _ fill: (inout MemberWriter) throws(JSONataError) -> Void) throws(JSONataError) {
-        guard failure == nil else { return }
+        guard appendKey(keys, index) else { return }
+        failure = try Self.writeObject(into: &writer, fill)
+    }
+
+    /// Writes the pre-encoded key with its punctuation; false (nothing
+    /// written) once a value has failed.
+    private mutating func appendKey(_ keys: LiteralKeys, _ index: Int) -> Bool {
+        guard failure == nil else { return false }
         writer.appendEncoded(keys.encoded(index, first: first))
         first = false
-        // The nested object's members start their own comma sequence; the
-        // writer moves in and back out (a copy would share its bytes).
-        var nested = MemberWriter()
-        swap(&nested.writer, &writer)
-        defer {
-            swap(&nested.writer, &writer)
-            failure = nested.failure
-        }
-        nested.writer.appendByte(UInt8(ascii: "{"))
-        try fill(&nested)
-        nested.writer.appendByte(UInt8(ascii: "}"))
+        return true
+    }
+
+    /// Writes `{`, the members `fill` adds (their commas starting afresh),
+    /// and `}` into `writer`.
+    /// - Returns: the first value that could not be written, if any.
+    /// - Throws: what `fill` throws.
+    static func writeObject(into writer: inout JSONWriter,
+                            _ fill: (inout MemberWriter) throws(JSONataError) -> Void) throws(JSONataError) -> JSONWriteError? {
+        // The writer moves into the member writer and back: a copy would
+        // share its bytes, and the first append would copy them all.
+        var members = MemberWriter()
+        swap(&members.writer, &writer)
+        defer { swap(&members.writer, &writer) }
+        members.writer.appendByte(UInt8(ascii: "{"))
+        try fill(&members)
+        members.writer.appendByte(UInt8(ascii: "}"))
+        return members.failure
     }
 }

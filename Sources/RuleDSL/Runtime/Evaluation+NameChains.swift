@@ -24,12 +24,7 @@ extension Evaluation {
     /// the way); a member of a built object is looked up as a copy.
     private static func navigate(_ chain: UnsafeBufferPointer<NameStep>, from position: Int,
                                  in value: borrowing Value?) -> NameNavigation {
-        guard position < chain.count else {
-            switch value {
-            case .array(_, let flags)? where flags.contains(.sequence): return .needsPathEvaluation
-            default: return .value(copy value)
-            }
-        }
+        guard position < chain.count else { return ending(with: copy value) }
         switch value {
         case .node(let document, let index)?:
             // Inside a document the walk needs no values until the end.
@@ -39,8 +34,7 @@ extension Evaluation {
             guard position + 1 < chain.count || chain[position].index != nil else {
                 // The last step: the member itself is the result (its copy
                 // handed over, not copied again).
-                if case .array(_, let flags)? = member, flags.contains(.sequence) { return .needsPathEvaluation }
-                return .value(member)
+                return ending(with: member)
             }
             return navigate(chain, from: position, afterMember: member)
         case .array?:
@@ -48,6 +42,13 @@ extension Evaluation {
         default:
             return .value(nil)
         }
+    }
+
+    /// The value a walk ends with; a result sequence is left to the general
+    /// evaluation (which flattens or keeps it as a path would).
+    private static func ending(with value: consuming Value?) -> NameNavigation {
+        if case .array(_, let flags)? = value, flags.contains(.sequence) { return .needsPathEvaluation }
+        return .value(value)
     }
 
     /// The walk after step `position` found `member` in a built object: its

@@ -47,7 +47,7 @@ public struct ObjectMember {
 public struct ObjectValue {
     /// The members in insertion order (each key once).
     public private(set) var entries: [ObjectMember] = []
-    private var index: [String: Int]? = nil
+    private var index: [ExactKey: Int]? = nil
     /// An identity given to the objects of a transform's copy, to find the
     /// objects its pattern matched; 0 elsewhere.
     var identity = 0
@@ -67,7 +67,7 @@ public struct ObjectValue {
     public var count: Int { entries.count }
 
     private func position(of key: String) -> Int? {
-        if let index { return index[key] }
+        if let index { return index[ExactKey(key)] }
         let keyBits = unsafeBitCast(key, to: (UInt64, UInt64).self)
         let keyIsSmall = SmallStringLayout.holds && SmallStringLayout.isSmall(keyBits)
         let keyOffset = MemoryLayout<ObjectMember>.offset(of: \.key)!
@@ -116,18 +116,11 @@ public struct ObjectValue {
                 if let existing = position(of: key) {
                     entries[existing].value = newValue
                 } else {
-                    entries.append(ObjectMember(key: key, value: newValue))
-                    if index != nil {
-                        index![key] = entries.count - 1
-                    } else if entries.count >= Self.indexThreshold {
-                        index = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($1.key, $0) })
-                    }
+                    appendNew(key, newValue)
                 }
             } else if let existing = position(of: key) {
                 entries.remove(at: existing)
-                if index != nil {
-                    index = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($1.key, $0) })
-                }
+                if index != nil { rebuildIndex() }
             }
         }
     }
@@ -135,10 +128,29 @@ public struct ObjectValue {
     /// Appends a member whose key the caller knows is not present yet; the
     /// key and value are taken over, not copied.
     mutating func appendNew(_ key: consuming String, _ value: consuming Value) {
-        if index != nil { index![copy key] = entries.count }
+        if index != nil { index![ExactKey(copy key)] = entries.count }
         entries.append(ObjectMember(key: consume key, value: consume value))
-        if index == nil, entries.count >= Self.indexThreshold {
-            index = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($1.key, $0) })
+        if index == nil, entries.count >= Self.indexThreshold { rebuildIndex() }
+    }
+
+    private mutating func rebuildIndex() {
+        index = Dictionary(uniqueKeysWithValues: entries.enumerated().map { (ExactKey($1.key), $0) })
+    }
+
+    /// A key of the index: equal and hashed by its UTF-8 bytes, as the list
+    /// search compares keys (String's own equality is canonical equivalence).
+    private struct ExactKey: Hashable {
+        let text: String
+        init(_ text: String) { self.text = text }
+
+        static func == (left: ExactKey, right: ExactKey) -> Bool { ObjectValue.sameBytes(left.text, right.text) }
+
+        func hash(into hasher: inout Hasher) {
+            let hashed = text.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+            if hashed == nil {
+                // Strings bridged from elsewhere may have no contiguous UTF-8.
+                Array(text.utf8).withUnsafeBytes { hasher.combine(bytes: $0) }
+            }
         }
     }
 }

@@ -38,22 +38,16 @@ struct FieldBatch: @unchecked Sendable {
         }
         guard slots.filter({ $0 >= 0 }).count >= 2 else { return nil }
         self.lengthMask = names.reduce(0) { $0 | (1 << UInt64(min($1.count, 63))) }
-        self.chains = Self.copy(valueChains)
-        self.slots = Self.copy(slots)
-        self.names = Self.copy(names)
-    }
-
-    private static func copy<Element>(_ elements: [Element]) -> UnsafeBufferPointer<Element> {
-        let storage = UnsafeMutableBufferPointer<Element>.allocate(capacity: max(1, elements.count))
-        _ = storage.initialize(from: elements)
-        return UnsafeBufferPointer(start: storage.baseAddress, count: elements.count)
+        self.chains = .ownedCopy(of: valueChains)
+        self.slots = .ownedCopy(of: slots)
+        self.names = .ownedCopy(of: names)
     }
 
     /// Frees the memory; called once, by the owning node's deinit.
     func deallocate() {
-        UnsafeMutablePointer(mutating: chains.baseAddress!).deallocate()
-        UnsafeMutablePointer(mutating: slots.baseAddress!).deallocate()
-        UnsafeMutablePointer(mutating: names.baseAddress!).deallocate()
+        chains.freeOwnedCopy()
+        slots.freeOwnedCopy()
+        names.freeOwnedCopy()
     }
 
     /// Finds every first field name in the object at `object`, writing the

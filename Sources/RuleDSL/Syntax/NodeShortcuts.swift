@@ -51,11 +51,7 @@ struct Operands: @unchecked Sendable {
     let nodes: UnsafeBufferPointer<Unmanaged<RuleExpression.Node>>
 
     init(_ nodes: [RuleExpression.Node]) {
-        let storage = UnsafeMutableBufferPointer<Unmanaged<RuleExpression.Node>>.allocate(capacity: max(1, nodes.count))
-        for (position, node) in nodes.enumerated() {
-            (storage.baseAddress! + position).initialize(to: Unmanaged.passUnretained(node))
-        }
-        self.nodes = UnsafeBufferPointer(start: storage.baseAddress, count: nodes.count)
+        self.nodes = .ownedCopy(of: nodes.map(Unmanaged.passUnretained))
     }
 
     /// The number of operands.
@@ -65,7 +61,7 @@ struct Operands: @unchecked Sendable {
 
     /// Frees the memory; called once, by the owning node's deinit.
     func deallocate() {
-        UnsafeMutablePointer(mutating: nodes.baseAddress!).deallocate()
+        nodes.freeOwnedCopy()
     }
 }
 
@@ -85,29 +81,26 @@ struct NameStep {
 /// Unchecked Sendable: written once by the node's initializer, then only read.
 struct NameChain: @unchecked Sendable {
     let steps: UnsafeBufferPointer<NameStep>
-    private let bytes: UnsafeMutableBufferPointer<UInt8>
+    /// The names' UTF-8 bytes, back to back (the steps point into them).
+    private let bytes: UnsafeBufferPointer<UInt8>
 
     init(_ parts: [(name: String, utf8: [UInt8], index: Int?)]) {
-        let bytes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, parts.reduce(0) { $0 + $1.utf8.count }))
-        let steps = UnsafeMutableBufferPointer<NameStep>.allocate(capacity: parts.count)
+        let bytes = UnsafeBufferPointer.ownedCopy(of: parts.flatMap(\.utf8))
+        var steps: [NameStep] = []
         var offset = 0
-        for (position, part) in parts.enumerated() {
-            let start = bytes.baseAddress! + offset
-            for (byteOffset, byte) in part.utf8.enumerated() { (start + byteOffset).initialize(to: byte) }
-            let key = UnsafeBufferPointer(start: start, count: part.utf8.count)
-            (steps.baseAddress! + position).initialize(to: NameStep(name: part.name, bytes: key, index: part.index))
+        for part in parts {
+            let key = UnsafeBufferPointer(rebasing: bytes[offset..<offset + part.utf8.count])
+            steps.append(NameStep(name: part.name, bytes: key, index: part.index))
             offset += part.utf8.count
         }
-        self.steps = UnsafeBufferPointer(steps)
+        self.steps = .ownedCopy(of: steps)
         self.bytes = bytes
     }
 
     /// Frees the memory; called once, by the owning node's deinit.
     func deallocate() {
-        let steps = UnsafeMutableBufferPointer(mutating: self.steps)
-        _ = steps.deinitialize()
-        steps.deallocate()
-        bytes.deallocate()
+        steps.freeOwnedCopy()
+        bytes.freeOwnedCopy()
     }
 }
 
@@ -126,9 +119,7 @@ struct LiteralKeys: @unchecked Sendable {
     private let encodedStarts: UnsafeBufferPointer<Int>
 
     init(_ keys: [String]) {
-        let storage = UnsafeMutableBufferPointer<String>.allocate(capacity: max(1, keys.count))
-        _ = storage.initialize(from: keys)
-        self.keys = UnsafeBufferPointer(start: storage.baseAddress, count: keys.count)
+        self.keys = .ownedCopy(of: keys)
         var writer = JSONWriter()
         var starts: [Int] = []
         for key in keys {
@@ -136,12 +127,8 @@ struct LiteralKeys: @unchecked Sendable {
             writer.appendMemberKey(key, first: false)
         }
         starts.append(writer.bytes.count)
-        let bytes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, writer.bytes.count))
-        _ = bytes.initialize(from: writer.bytes)
-        self.encodedKeys = UnsafeBufferPointer(start: bytes.baseAddress, count: writer.bytes.count)
-        let startStorage = UnsafeMutableBufferPointer<Int>.allocate(capacity: starts.count)
-        _ = startStorage.initialize(from: starts)
-        self.encodedStarts = UnsafeBufferPointer(startStorage)
+        self.encodedKeys = .ownedCopy(of: writer.bytes)
+        self.encodedStarts = .ownedCopy(of: starts)
     }
 
     subscript(position: Int) -> String { keys[position] }
@@ -155,10 +142,8 @@ struct LiteralKeys: @unchecked Sendable {
 
     /// Frees the memory; called once, by the owning node's deinit.
     func deallocate() {
-        let storage = UnsafeMutableBufferPointer(mutating: keys)
-        _ = storage.deinitialize()
-        storage.deallocate()
-        UnsafeMutableBufferPointer(mutating: encodedKeys).deallocate()
-        UnsafeMutableBufferPointer(mutating: encodedStarts).deallocate()
+        keys.freeOwnedCopy()
+        encodedKeys.freeOwnedCopy()
+        encodedStarts.freeOwnedCopy()
     }
 }

@@ -47,6 +47,22 @@ final class ObjectValueTests: XCTestCase {
         XCTAssertEqual(object["e\u{301}"]?.jsonValue, .number(JSONNumber(2.0)))
     }
 
+    func testLargeObjectsFindKeysAsSmallOnesDo() {
+        // From 16 members on, lookups go through an index: the same keys.
+        var object = ObjectValue()
+        for number in 0..<20 { object["key \(number)"] = .number(Double(number)) }
+        object["\u{E9}"] = .number(100)
+        object[heapBacked("id")] = .number(101)
+        XCTAssertEqual(object["key 17"]?.jsonValue, .number(JSONNumber(17.0)))
+        XCTAssertEqual(object["id"]?.jsonValue, .number(JSONNumber(101.0)))
+        XCTAssertEqual(object["\u{E9}"]?.jsonValue, .number(JSONNumber(100.0)))
+        XCTAssertNil(object["e\u{301}"])
+        object["key 3"] = nil
+        XCTAssertNil(object["key 3"])
+        XCTAssertEqual(object["key 4"]?.jsonValue, .number(JSONNumber(4.0)))
+        XCTAssertEqual(object.count, 21)
+    }
+
     func testBuiltObjectsAndDocumentsAgreeOnKeys() throws {
         let source = #"{"e\u0301": 1, "model": 2}"#
         // The document's key is decomposed; the expression names the composed é.
