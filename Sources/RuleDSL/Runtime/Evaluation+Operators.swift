@@ -18,11 +18,9 @@ extension Evaluation {
         case .add, .subtract, .multiply, .divide, .modulo:
             return try arithmetic(op, left, right, position: position)
         case .equal:
-            guard let left, let right else { return .bool(false) }
-            return .bool(Self.deepEqual(left, right))
+            return .bool(Self.bothDefinedAndEqual(left, right, negated: false))
         case .notEqual:
-            guard let left, let right else { return .bool(false) }
-            return .bool(!Self.deepEqual(left, right))
+            return .bool(Self.bothDefinedAndEqual(left, right, negated: true))
         case .less, .lessOrEqual, .greater, .greaterOrEqual:
             return try compare(op, left, right, position: position)
         case .concatenate:
@@ -108,9 +106,26 @@ extension Evaluation {
         return .array((Int(low)...Int(high)).map { .number(Double($0)) }, .sequence)
     }
 
+    /// The result of `=` (or, `negated`, of `!=`): false when either side is
+    /// undefined. Takes the operands as they are, without binding copies.
+    private static func bothDefinedAndEqual(_ left: Value?, _ right: Value?, negated: Bool) -> Bool {
+        guard left != nil, right != nil else { return false }
+        return deepEqual(left!, right!) != negated
+    }
+
     /// Equality of values: scalars by value, arrays element by element,
     /// objects by keys and values, functions by identity.
     static func deepEqual(_ left: Value, _ right: Value) -> Bool {
+        // Two values of the same plain kind (what `$type(x) = "string"` and
+        // `done = true` compare) are compared in place: the general path
+        // below decodes document values and would copy both operands.
+        switch left {
+        case .string(let x): if case .string(let y) = right { return x == y }
+        case .number(let x): if case .number(let y) = right { return x == y }
+        case .bool(let x): if case .bool(let y) = right { return x == y }
+        case .null: if case .null = right { return true }
+        default: break
+        }
         let a = left.decodedScalar
         let b = right.decodedScalar
         switch (a, b) {
