@@ -72,8 +72,29 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
 
     /// Whether two header names are the same, ignoring ASCII case.
     public static func sameName(_ left: String, _ right: String) -> Bool {
-        left == right || left.utf8.count == right.utf8.count
-            && zip(left.utf8, right.utf8).allSatisfy { lowercaseASCII($0) == lowercaseASCII($1) }
+        left == right || sameName(left, utf8: right.utf8)
+    }
+
+    /// Whether a header name is the same as the UTF-8 name `right`, ignoring ASCII case.
+    static func sameName<Name: Collection<UInt8>>(_ left: String, utf8 right: Name) -> Bool {
+        left.utf8.count == right.count
+            && zip(left.utf8, right).allSatisfy { lowercaseASCII($0) == lowercaseASCII($1) }
+    }
+
+    /// Whether a field is named `name` (UTF-8).
+    func contains(utf8Name name: UnsafeBufferPointer<UInt8>) -> Bool {
+        fields.contains { Self.sameName($0.name, utf8: name) }
+    }
+
+    /// Whether `name` (UTF-8) has exactly one field, and its value is `value`
+    /// (UTF-8): what setting it would leave as it is.
+    func hasOnly(utf8Name name: UnsafeBufferPointer<UInt8>, utf8Value value: UnsafeBufferPointer<UInt8>) -> Bool {
+        var found = false
+        for field in fields where Self.sameName(field.name, utf8: name) {
+            guard !found, field.value.utf8.elementsEqual(value) else { return false }
+            found = true
+        }
+        return found
     }
 
     private static func lowercaseASCII(_ byte: UInt8) -> UInt8 {

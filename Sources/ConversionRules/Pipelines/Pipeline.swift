@@ -55,6 +55,11 @@ public struct ServiceRules: Sendable {
     /// pipelines hold them): conversions start a pipeline without touching
     /// the reference counts that all threads using these rules share.
     private let firstSteps: [Unmanaged<StepLink>?]
+    /// The number of steps of each pipeline by position (nil: not defined):
+    /// what a conversion needs to know of its pipeline, read without copying
+    /// the pipeline (a copy counts references on every array it holds,
+    /// which all threads using these rules share).
+    private let stepCounts: [Int?]
 
     public init(flavor: String, service: String, pipelines: [ConversionKind: Pipeline]) {
         self.flavor = flavor
@@ -62,6 +67,7 @@ public struct ServiceRules: Sendable {
         self.name = "\(flavor):\(service)"
         self.pipelineList = ConversionKind.allCases.map { pipelines[$0] }
         self.firstSteps = pipelineList.map { pipeline in pipeline?.firstStep.map(Unmanaged.passUnretained) }
+        self.stepCounts = pipelineList.map { pipeline in pipeline?.steps.count }
     }
 
     private var pipelines: [ConversionKind: Pipeline] {
@@ -100,10 +106,10 @@ public struct ServiceRules: Sendable {
     /// are the input's (header steps are skipped).
     func convert(_ kind: ConversionKind, _ content: HTTPContent, variables: [String: Value],
                  limits: EvaluationLimits, headersNeeded: Bool) throws(ConversionError) -> StepOutcome {
-        guard pipelineList[kind.position] != nil else { return .content(content) }
+        guard let stepCount = stepCounts[kind.position] else { return .content(content) }
         var working = WorkingContent(content, headersNeeded: headersNeeded)
         guard try convert(kind, &working, variables: variables, limits: limits) else { return .dropped }
-        return .content(try working.finished(rule: name, conversion: kind.rawValue, step: pipeline(kind).steps.count))
+        return .content(try working.finished(rule: name, conversion: kind.rawValue, step: stepCount))
     }
 
     /// Runs one conversion on working content; false when it dropped the content.

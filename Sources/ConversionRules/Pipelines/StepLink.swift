@@ -9,7 +9,14 @@ import RuleDSL
 /// and borrow the rest through `let` fields, which the compiler may read
 /// without copying because they never change.
 final class StepLink: Sendable {
-    let step: PipelineStep
+    /// What the step does, in the form conversions run.
+    fileprivate enum Action {
+        case expression(ExpressionStep)
+        case header(CompiledHeaderEdit)
+        case dropIf(DropRule)
+    }
+
+    private let action: Action
     /// The step's number in its pipeline, from 1 (for error messages).
     let number: Int
     let next: StepLink?
@@ -21,7 +28,11 @@ final class StepLink: Sendable {
     let isLastExpression: Bool
 
     private init(step: PipelineStep, number: Int, next: StepLink?) {
-        self.step = step
+        switch step {
+        case .expression(let expression): action = .expression(expression)
+        case .header(let edit): action = .header(CompiledHeaderEdit(edit))
+        case .dropIf(let rule): action = .dropIf(rule)
+        }
         self.number = number
         self.next = next
         let isExpression: Bool
@@ -45,12 +56,23 @@ final class StepLink: Sendable {
     func run(_ working: inout WorkingContent, variables: [String: Value], limits: EvaluationLimits,
              rule: String, conversion: String) throws(ConversionError) -> Bool {
         do throws(StepFailure) {
-            let writesResult = isLastExpression && !working.valueReadLater
-            guard try step.run(&working, variables: variables, limits: limits, writesResult: writesResult) else { return false }
+            guard try runStep(&working, variables: variables, limits: limits) else { return false }
         } catch {
             throw ConversionError(rule: rule, conversion: conversion, step: number, reason: error.reason)
         }
         return try next?.run(&working, variables: variables, limits: limits, rule: rule, conversion: conversion) ?? true
+    }
+
+    /// Runs this step alone; false when it drops the content. The last
+    /// expression step writes its result as the body unless a later hop
+    /// reads it as a value.
+    /// - Throws: ``StepFailure``.
+    private func runStep(_ working: inout WorkingContent, variables: [String: Value],
+                         limits: EvaluationLimits) throws(StepFailure) -> Bool {
+        // The action runs as a method: switching on the stored property here
+        // would copy it (and count references all threads share).
+        try action.run(&working, variables: variables, limits: limits,
+                       writesResult: isLastExpression && !working.valueReadLater)
     }
 
     /// Runs the chain that `first` starts without retaining it (its owner keeps it alive).
@@ -59,6 +81,25 @@ final class StepLink: Sendable {
                     limits: EvaluationLimits, rule: String, conversion: String) throws(ConversionError) -> Bool {
         try first.withGuaranteedReference { link throws(ConversionError) in
             try link.run(&working, variables: variables, limits: limits, rule: rule, conversion: conversion)
+        }
+    }
+}
+
+extension StepLink.Action {
+    /// Runs the action on working content; false when it drops the content.
+    /// - Throws: ``StepFailure``.
+    func run(_ working: inout WorkingContent, variables: [String: Value], limits: EvaluationLimits,
+             writesResult: Bool) throws(StepFailure) -> Bool {
+        switch self {
+        case .expression(let step):
+            try step.run(&working, variables: variables, limits: limits, writesResult: writesResult)
+            return true
+        case .header(let edit):
+            if working.headersNeeded { edit.apply(to: &working.headers) }
+            return true
+        case .dropIf(let rule):
+            try working.materialize()
+            return !rule.matches(working.body)
         }
     }
 }

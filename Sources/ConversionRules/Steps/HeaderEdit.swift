@@ -15,10 +15,8 @@ public struct HeaderEdit: Sendable {
 
     /// The headers after the edits.
     public func apply(to headers: HTTPHeaders) -> HTTPHeaders {
-        var result = clearAll ? HTTPHeaders() : headers
-        for name in delete { result.remove(name) }
-        for field in set { result.set(field.name, field.value) }
-        for field in add { result.add(field.name, field.value) }
+        var result = headers
+        CompiledHeaderEdit(self).apply(to: &result)
         return result
     }
 }

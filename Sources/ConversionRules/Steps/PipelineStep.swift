@@ -10,27 +10,6 @@ public enum PipelineStep: Sendable {
     case dropIf(DropRule)
 }
 
-extension PipelineStep {
-    /// Runs the step on working content; false when it drops the content.
-    /// With `writesResult`, an expression step writes its result as the body
-    /// (nothing after it reads the value).
-    /// - Throws: ``StepFailure``.
-    func run(_ working: inout WorkingContent, variables: [String: Value], limits: EvaluationLimits,
-             writesResult: Bool) throws(StepFailure) -> Bool {
-        switch self {
-        case .expression(let step):
-            try step.run(&working, variables: variables, limits: limits, writesResult: writesResult)
-            return true
-        case .header(let edit):
-            if working.headersNeeded { working.headers = edit.apply(to: working.headers) }
-            return true
-        case .dropIf(let rule):
-            try working.materialize()
-            return !rule.matches(working.body)
-        }
-    }
-}
-
 /// What one step, or a whole pipeline, made of its input.
 public enum StepOutcome: Sendable {
     case content(HTTPContent)

@@ -38,12 +38,18 @@ extension Evaluation {
                 if let walked { sink.add(literalKeys, index, walked) }
                 continue
             }
-            let nested = try values[index].withGuaranteedReference { node throws(JSONataError) -> Bool in
+            let valueNode = values[index]
+            let nested = try valueNode.withGuaranteedReference { node throws(JSONataError) -> Bool in
                 guard let parts = Self.literalObjectParts(node, input) else { return false }
                 try sink.addObject(literalKeys, index, capacity: parts.values.count) { object throws(JSONataError) in
-                    try enter(node)
-                    defer { leave() }
-                    try addMembers(of: node, parts.values, parts.keys, input, frame, to: &object)
+                    // The closure captures the unmanaged node: capturing the
+                    // node itself would count a reference on it (shared by
+                    // every thread) for each object built.
+                    try valueNode.withGuaranteedReference { node throws(JSONataError) in
+                        try enter(node)
+                        defer { leave() }
+                        try addMembers(of: node, parts.values, parts.keys, input, frame, to: &object)
+                    }
                 }
                 return true
             }

@@ -3,7 +3,7 @@ extension UnsafeBufferPointer {
     /// ``freeOwnedCopy()``). Compiled objects keep what evaluation reads on
     /// every call this way: reading an element touches no reference count,
     /// where an array shared by all threads would be retained by each.
-    static func ownedCopy(of elements: [Element]) -> UnsafeBufferPointer<Element> {
+    package static func ownedCopy(of elements: [Element]) -> UnsafeBufferPointer<Element> {
         // At least one element of room, so that the base address is never nil.
         let storage = UnsafeMutableBufferPointer<Element>.allocate(capacity: Swift.max(1, elements.count))
         _ = storage.initialize(from: elements)
@@ -11,7 +11,7 @@ extension UnsafeBufferPointer {
     }
 
     /// Deinitializes and frees memory from ``ownedCopy(of:)``; called once, by its owner.
-    func freeOwnedCopy() {
+    package func freeOwnedCopy() {
         let storage = UnsafeMutablePointer(mutating: baseAddress!)
         storage.deinitialize(count: count)
         storage.deallocate()

@@ -26,6 +26,24 @@ final class PipelineTests: XCTestCase {
         XCTAssertEqual(other.values(of: "content-type"), ["application/json"])
     }
 
+    func testHeaderEditsCompareNamesAndValuesByBytes() {
+        // Set leaves a single field that already has the value as it is
+        // (its name's spelling too), and replaces one that differs only in case.
+        let set = HeaderEdit(set: [("content-type", "application/json; charset=utf-8")])
+        let already = HTTPHeaders([("Content-Type", "application/json; charset=utf-8"), ("X-A", "1")])
+        XCTAssertEqual(set.apply(to: already).fields.map(\.name), ["Content-Type", "X-A"])
+        let otherCase = HTTPHeaders([("Content-Type", "Application/JSON; charset=utf-8")])
+        XCTAssertEqual(set.apply(to: otherCase).values(of: "Content-Type"), ["application/json; charset=utf-8"])
+        // Two fields of the name: the value is set once, even when the first has it.
+        let twice = HTTPHeaders([("Content-Type", "application/json; charset=utf-8"), ("content-type", "text/plain")])
+        XCTAssertEqual(set.apply(to: twice).values(of: "Content-Type"), ["application/json; charset=utf-8"])
+        // Names and values beyond ASCII and longer than a small string.
+        let delete = HeaderEdit(delete: ["X-Long-Header-Name-Über"], add: [("X-Trace-Identifier-Value", "ä-1234567890123456")])
+        let result = delete.apply(to: HTTPHeaders([("x-long-header-name-Über", "1"), ("X-Long-Header-Name-über", "2")]))
+        XCTAssertEqual(result.values(of: "X-Long-Header-Name-über"), ["2"], "only ASCII letters ignore case")
+        XCTAssertEqual(result.values(of: "x-trace-identifier-value"), ["ä-1234567890123456"])
+    }
+
     func testDropRules() throws {
         XCTAssertTrue(try DropRule(pattern: "[DONE]", isRegex: false, trim: true).matches(Array(" [DONE]\n".utf8)))
         XCTAssertFalse(try DropRule(pattern: "[DONE]", isRegex: false, trim: false).matches(Array(" [DONE]\n".utf8)))
