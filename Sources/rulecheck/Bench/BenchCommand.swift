@@ -171,12 +171,16 @@ struct BenchCommand: ParsableCommand {
     /// Conversions per second with `threads` threads converting at once.
     private func throughput(_ scenario: BenchScenario, threads: Int) throws -> Double {
         let perThread = max(20, Int(0.5 / max(1e-7, try time { _ = try scenario.convert() }.median)))
-        // Each closure is used by its one thread only.
-        struct Converts: @unchecked Sendable { let each: [() throws -> [UInt8]] }
-        let converts = Converts(each: (0..<threads).map { _ in scenario.convertForThread() })
+        // Each thread makes its own request copy, so that it comes from the
+        // thread's own allocator arena as a gateway's requests would: copies
+        // made one after another on one thread may share cache lines, and
+        // their reference counts, written by each conversion, would then
+        // move between the cores (false sharing the rules do not cause).
+        struct Scenario: @unchecked Sendable { let scenario: BenchScenario }
+        let shared = Scenario(scenario: scenario)
         let start = Self.now()
-        DispatchQueue.concurrentPerform(iterations: threads) { thread in
-            let convert = converts.each[thread]
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            let convert = shared.scenario.convertForThread()
             for _ in 0..<perThread { _ = try? convert() }
         }
         return Double(perThread * threads) / (Self.now() - start)

@@ -196,24 +196,28 @@ enum BenchScenarios {
     static func s4(_ catalog: RuleCatalog) throws -> BenchScenario {
         let converter = try TwoHopConverter(base: .streamResponse, service: "chat", from: try catalog.flavor("aliyun"), to: try catalog.flavor("ollama"))
         let input = aliyunStream()
-        let headers = HTTPHeaders([("Content-Type", "text/event-stream")])
-        let variables: [String: Value] = ["id": .string("1496758371092342337617")]
-        let convert = { () throws -> [UInt8] in
-            var rewriter = StreamRewriter(converter: converter, inputHeaders: headers, variables: variables)
-            var output: [UInt8] = []
-            output.reserveCapacity(input.count)
-            var start = 0
-            while start < input.count {
-                let end = min(start + 4096, input.count)
-                output += try rewriter.feed(Array(input[start..<end])).bytes
-                start = end
+        func makeConvert() -> () throws -> [UInt8] {
+            let input = input.map { $0 }
+            let headers = HTTPHeaders([("Content-Type", "text/event-stream")])
+            let variables: [String: Value] = ["id": .string("1496758371092342337617")]
+            return {
+                var rewriter = StreamRewriter(converter: converter, inputHeaders: headers, variables: variables)
+                var output: [UInt8] = []
+                output.reserveCapacity(input.count)
+                var start = 0
+                while start < input.count {
+                    let end = min(start + 4096, input.count)
+                    output += try rewriter.feed(Array(input[start..<end])).bytes
+                    start = end
+                }
+                output += try rewriter.finish().bytes
+                return output
             }
-            output += try rewriter.finish().bytes
-            return output
         }
+        let convert = makeConvert()
         var decoder = SSEDecoder()
         let inputPayloads = decoder.feed(input).filter { $0 != Array("[DONE]".utf8) }
-        return BenchScenario(
+        var scenario = BenchScenario(
             name: "S4", title: "aliyun SSE stream, 200 chunks -> ollama client, 4 KB reads", input: input, convert: convert,
             outputPayloads: {
                 var ndjson = NDJSONDecoder()
@@ -231,6 +235,8 @@ enum BenchScenarios {
                 }
                 return nil
             })
+        scenario.threadConvert = makeConvert
+        return scenario
     }
 
     static func s5(_ catalog: RuleCatalog) throws -> BenchScenario {
