@@ -25,6 +25,10 @@ public struct RuleExpression: Sendable {
         /// resolution off for that evaluation. In memory the program owns
         /// (an array would be retained by every evaluation, on all threads).
         let calledBuiltinNames: UnsafeBufferPointer<String>
+        /// Bit n set when a called built-in's name is n bytes long (bit 63
+        /// for longer names): a caller's variable of another length is not
+        /// compared with the names.
+        let calledBuiltinNameLengths: UInt64
 
         /// The root, for evaluations: unretained (this program holds it), so
         /// that threads evaluating the same expression do not contend for
@@ -37,7 +41,9 @@ public struct RuleExpression: Sendable {
             self.unretainedRoot = Unmanaged.passUnretained(root)
             self.rebindsBuiltins = RuleExpression.boundNames(root).contains { FunctionLibrary.functions[$0] != nil }
             self.readsRootInput = RuleExpression.readsRootInput(root)
-            self.calledBuiltinNames = .ownedCopy(of: RuleExpression.calledBuiltinNames(root))
+            let called = RuleExpression.calledBuiltinNames(root)
+            self.calledBuiltinNames = .ownedCopy(of: called)
+            self.calledBuiltinNameLengths = called.reduce(0) { $0 | RuleExpression.lengthBit($1) }
         }
 
         deinit {
@@ -75,11 +81,17 @@ public struct RuleExpression: Sendable {
         if bindings.count < called.count {
             // Lengths first: a caller's names rarely are a built-in's, and
             // most differ in length (`==` on short strings costs more).
+            let lengths = program.calledBuiltinNameLengths
             return !bindings.keys.contains { name in
-                called.contains { $0.utf8.count == name.utf8.count && $0 == name }
+                lengths & Self.lengthBit(name) != 0 && called.contains { $0 == name }
             }
         }
         return !called.contains { bindings[$0] != nil }
+    }
+
+    /// The bit of a name's length in UTF-8 bytes, the last bit for 63 and more.
+    private static func lengthBit(_ name: String) -> UInt64 {
+        1 << UInt64(min(name.utf8.count, 63))
     }
 
     /// Whether `$$` occurs anywhere in the expression.
@@ -116,7 +128,10 @@ public struct RuleExpression: Sendable {
     /// - Throws: ``JSONataError`` with a T or D code (or U1001/U1002 when a limit is hit).
     public func evaluate(_ input: Value?, bindings: [String: Value] = [:],
                          limits: EvaluationLimits = EvaluationLimits()) throws(JSONataError) -> Value? {
-        let (evaluation, input) = start(input, bindings: bindings, limits: limits)
+        let evaluation = start(input, bindings: bindings, limits: limits)
+        if Self.isArray(input) {
+            return Self.finalize(try evaluation.evaluate(program.unretainedRoot, Self.wrapped(input), evaluation))
+        }
         return Self.finalize(try evaluation.evaluate(program.unretainedRoot, input, evaluation))
     }
 
@@ -131,26 +146,32 @@ public struct RuleExpression: Sendable {
     ///   has no JSON spelling. What was written before then is left in `writer`.
     public func write(_ input: Value?, bindings: [String: Value] = [:], limits: EvaluationLimits = EvaluationLimits(),
                       to writer: inout JSONWriter) throws(ResultWriteError) -> Bool {
-        let (evaluation, input) = start(input, bindings: bindings, limits: limits)
+        let evaluation = start(input, bindings: bindings, limits: limits)
         return try program.unretainedRoot.withGuaranteedReference { root throws(ResultWriteError) in
-            try evaluation.write(root, input, to: &writer)
+            if Self.isArray(input) { return try evaluation.write(root, Self.wrapped(input), to: &writer) }
+            return try evaluation.write(root, input, to: &writer)
         }
     }
 
-    /// The state of one evaluation, and the input as the root sees it.
-    private func start(_ input: Value?, bindings: [String: Value], limits: EvaluationLimits) -> (Evaluation, Value?) {
-        var input = input
-        // An array input is wrapped in a sequence of one, so that a path
-        // navigates the array as one item (JSONata's outer wrapper).
-        if let array = input, array.isArray {
-            input = .array([array], [.sequence, .outerWrapper])
-        }
+    /// The state of one evaluation of `input`. The input itself is passed
+    /// to the evaluation of the root as it is (a copy would count a
+    /// reference on its document), or wrapped when it is an array.
+    private func start(_ input: Value?, bindings: [String: Value], limits: EvaluationLimits) -> Evaluation {
         // Kept only for `$$`: holding it costs a count on the input's document.
         // (A function passed in through the bindings from another evaluation
         // reads `$$` of the evaluation that calls it, and finds none here.)
-        let evaluation = Evaluation(root: program.readsRootInput ? input : nil, limits: limits, bindings: bindings)
+        let root = program.readsRootInput ? (Self.isArray(input) ? Self.wrapped(input) : input) : nil
+        let evaluation = Evaluation(root: root, limits: limits, bindings: bindings)
         evaluation.builtinsResolved = builtinsResolved(with: bindings)
-        return (evaluation, input)
+        return evaluation
+    }
+
+    private static func isArray(_ input: Value?) -> Bool { input?.isArray ?? false }
+
+    /// An array input as the root sees it: wrapped in a sequence of one, so
+    /// that a path navigates the array as one item (JSONata's outer wrapper).
+    private static func wrapped(_ array: Value?) -> Value? {
+        .array([array!], [.sequence, .outerWrapper])
     }
 
     /// Evaluates against a JSON document, navigated in place.
