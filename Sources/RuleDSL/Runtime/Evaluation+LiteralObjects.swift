@@ -14,10 +14,15 @@ extension Evaluation {
         }
         var failure: JSONataError? = nil
         // The found members live in temporary memory on the stack; its closure
-        // is untyped, so an error is carried out beside it.
+        // is untyped, so an error is carried out beside it. While the values
+        // are evaluated, the field paths inside them find their first fields
+        // here too (``activeFields``).
         withUnsafeTemporaryAllocation(of: Int.self, capacity: batch.names.count) { found in
             batch.resolve(in: document, object: object, into: found)
-            let resolved = ResolvedFields(batch: batch, document: document, found: found)
+            let resolved = ResolvedFields(batch: batch, document: .passUnretained(document), object: object, found: found)
+            let enclosing = activeFields
+            activeFields = resolved
+            defer { activeFields = enclosing }
             do throws(JSONataError) {
                 try addMembers(values, literalKeys, input, frame, resolved: resolved, to: &sink)
             } catch {

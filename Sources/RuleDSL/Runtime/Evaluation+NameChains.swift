@@ -129,18 +129,36 @@ extension Evaluation {
 }
 
 /// A ``FieldBatch`` resolved against one input object: where its first
-/// field names were found (-1: absent).
+/// field names were found (-1: absent). Held without counting references
+/// (its evaluation holds the document for as long as it is used), so that
+/// the evaluation may keep it at hand for the field paths inside the values.
 struct ResolvedFields {
     let batch: FieldBatch
-    let document: JSONDocument
+    let document: Unmanaged<JSONDocument>
+    /// The object the fields were found in.
+    let object: JSONDocument.Index
     let found: UnsafeMutableBufferPointer<Int>
 
     /// The walk of value `index`'s field path from its found first field;
     /// nil when that value is not a field path.
     func walk(_ index: Int) -> Evaluation.NameNavigation? {
         guard let chain = batch.chains[index] else { return nil }
-        let member = found[batch.slots[index]]
+        return walk(chain, from: found[batch.slots[index]])
+    }
+
+    /// The walk of `node`'s field path against `input` from its found first
+    /// field; nil when `node` is not one of the batch's nested field paths
+    /// or `input` is not the object the fields were found in.
+    func walk(_ node: RuleExpression.Node, _ input: borrowing Value?) -> Evaluation.NameNavigation? {
+        guard Value.isNode(input, at: object, of: document), let slot = batch.nestedSlot(of: node),
+              let chain = node.nameChain else { return nil }
+        return walk(chain, from: found[slot])
+    }
+
+    private func walk(_ chain: NameChain, from member: Int) -> Evaluation.NameNavigation {
         if member < 0 { return .value(nil) }
-        return Evaluation.navigate(chain.steps, afterFirstField: member, in: document)
+        return document.withGuaranteedReference { document in
+            Evaluation.navigate(chain.steps, afterFirstField: member, in: document)
+        }
     }
 }

@@ -40,6 +40,10 @@ final class Evaluation: Frame {
     /// Whether calls of built-in names may use the function resolved at
     /// compile time (nothing in this evaluation binds those names).
     var builtinsResolved = false
+    /// The fields of the literal-key object constructor whose members are
+    /// being evaluated, found in one pass over its input object (nil when
+    /// none is): the field paths inside its values start from them.
+    var activeFields: ResolvedFields? = nil
     private let deadline: UInt64?
     private var steps = 0
 
@@ -129,8 +133,12 @@ final class Evaluation: Frame {
     /// Evaluates `node` against `input`: its own value, then its predicates
     /// and group-by, then a result sequence of one item stands for the item.
     func evaluate(_ node: Node, _ input: Value?, _ frame: Frame) throws(JSONataError) -> Value? {
-        if let chain = node.nameChain, case .value(let value) = Self.navigate(chain, from: input) {
-            return value
+        if let chain = node.nameChain {
+            if let walked = activeFields?.walk(node, input) {
+                if case .value(let value) = walked { return value }
+            } else if case .value(let value) = Self.navigate(chain, from: input) {
+                return value
+            }
         }
         if let literal = node.literal { return literal.value }
         try enter(node)

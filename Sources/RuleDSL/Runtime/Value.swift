@@ -174,6 +174,17 @@ public enum Value {
         }
     }
 
+    /// Whether `value` is the document value at `index` of `document`.
+    @inline(__always)
+    static func isNode(_ value: borrowing Value?, at index: JSONDocument.Index, of document: Unmanaged<JSONDocument>) -> Bool {
+        switch value {
+        case .node(let valueDocument, let valueIndex)?:
+            return valueIndex == index && valueDocument === document.takeUnretainedValue()
+        default:
+            return false
+        }
+    }
+
     /// The value with a document string or number decoded; containers stay as they are.
     var decodedScalar: Value {
         guard case .node(let document, let index) = self else { return self }

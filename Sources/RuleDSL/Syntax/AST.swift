@@ -173,7 +173,7 @@ extension RuleExpression {
                 self.variableName = nil
             }
             if case .object(let pairs) = kind, literalKeys != nil {
-                self.fieldBatch = FieldBatch(chains: pairs.map { $0.1.nameChain })
+                self.fieldBatch = FieldBatch(values: pairs.map(\.1))
             } else {
                 self.fieldBatch = nil
             }

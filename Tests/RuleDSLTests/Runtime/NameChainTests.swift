@@ -42,6 +42,22 @@ final class NameChainTests: XCTestCase {
         (#"{"x": a.b, "y": c}"#, #"{"a": [{"b": 1}, {"b": 2}], "c": null}"#, #"{"x":[1,2],"y":null}"#),
         (#"{"x": missing, "y": c, "z": c.d}"#, #"{"c": 1}"#, #"{"y":1}"#),
         (#"{"x": a, "y": a + 1, "z": $string(a)}"#, #"{"a": 1}"#, #"{"x":1,"y":2,"z":"1"}"#),
+        // Field paths inside the values (operands of operators, conditions
+        // and calls) start from the fields found in that pass too.
+        (#"{"t": $type(c) = "number" ? c * 2 : c, "f": $exists(d[0].e) ? d[0].e : null}"#,
+         #"{"c": 3, "d": [{"e": "x"}, {"e": "y"}], "c": 4}"#, #"{"t":8,"f":"x"}"#),
+        (#"{"t": $type(c) = "number" ? c * 2 : c, "f": $exists(d[0].e) ? d[0].e : null}"#,
+         #"{"c": "text", "d": []}"#, #"{"t":"text","f":null}"#),
+        (#"{"s": a.b & "!", "n": -a.n, "k": a.b in ["x", "y"], "m": missing ? 1 : 2}"#,
+         #"{"a": {"b": "x", "n": 5}}"#, #"{"s":"x!","n":-5,"k":true,"m":2}"#),
+        // A nested constructor over the same input plans its own fields;
+        // one over other inputs (each item of a path) finds them in each item.
+        (#"{"a": a, "o": {"x": $string(a) & b, "y": b}, "l": items.{"v": v + a, "w": $exists(w) ? w : 0}}"#,
+         #"{"a": 1, "b": "B", "items": [{"v": 10, "a": 5}, {"v": 20, "w": 7}]}"#,
+         #"{"a":1,"o":{"x":"1B","y":"B"},"l":[{"v":15,"w":0},{"w":7}]}"#),
+        // A function defined in a value reads fields of the input it is called with.
+        (#"{"a": a, "f": $map(items, function($i) { $i.v + a })}"#,
+         #"{"a": 1, "items": [{"v": 1}, {"v": 2}]}"#, #"{"a":1,"f":[2,3]}"#),
     ]
 
     func testDocumentInputs() throws {
