@@ -91,10 +91,14 @@ enum ISODateTime {
         let yearWidth = yearDigits + (date.year < 0 ? 1 : 0)
         // Written in place: no intermediate byte array (this runs per stream chunk in some rules).
         return String(unsafeUninitializedCapacity: yearWidth + 20) { buffer in
+            // A plain countdown on unsigned values: a stride loop and signed
+            // division cost several times as much (this runs per chunk).
             @inline(__always) func put(_ value: Int, _ width: Int, at offset: Int) {
-                var remaining = value
-                for position in stride(from: offset + width - 1, through: offset, by: -1) {
-                    buffer[position] = UInt8(ascii: "0") + UInt8(remaining % 10)
+                var remaining = UInt(value)
+                var position = offset + width
+                while position > offset {
+                    position &-= 1
+                    buffer[position] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining % 10)
                     remaining /= 10
                 }
             }

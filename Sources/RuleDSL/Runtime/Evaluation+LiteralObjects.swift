@@ -20,13 +20,15 @@ extension Evaluation {
         withUnsafeTemporaryAllocation(of: Int.self, capacity: batch.names.count) { found in
             batch.resolve(in: document, object: object, into: found)
             let resolved = ResolvedFields(batch: batch, document: .passUnretained(document), object: object, found: found)
-            let enclosing = activeFields
-            activeFields = resolved
-            defer { activeFields = enclosing }
-            do throws(JSONataError) {
-                try addMembers(values, literalKeys, input, frame, resolved: resolved, to: &sink)
-            } catch {
-                failure = error
+            withUnsafePointer(to: resolved) { resolvedPointer in
+                let enclosing = activeFields
+                activeFields = resolvedPointer
+                defer { activeFields = enclosing }
+                do throws(JSONataError) {
+                    try addMembers(values, literalKeys, input, frame, resolved: resolved, to: &sink)
+                } catch {
+                    failure = error
+                }
             }
         }
         if let failure { throw failure }

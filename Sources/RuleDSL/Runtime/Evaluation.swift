@@ -42,8 +42,10 @@ final class Evaluation: Frame {
     var builtinsResolved = false
     /// The fields of the literal-key object constructor whose members are
     /// being evaluated, found in one pass over its input object (nil when
-    /// none is): the field paths inside its values start from them.
-    var activeFields: ResolvedFields? = nil
+    /// none is): the field paths inside its values start from them. A
+    /// pointer to the constructor's own copy, valid while it is set (read
+    /// for every field path: copying the fields each time would cost more).
+    var activeFields: UnsafePointer<ResolvedFields>? = nil
     private let deadline: UInt64?
     private var steps = 0
 
@@ -134,7 +136,7 @@ final class Evaluation: Frame {
     /// and group-by, then a result sequence of one item stands for the item.
     func evaluate(_ node: Node, _ input: Value?, _ frame: Frame) throws(JSONataError) -> Value? {
         if let chain = node.nameChain {
-            if let walked = activeFields?.walk(node, input) {
+            if let walked = activeFields?.pointee.walk(node, input) {
                 if case .value(let value) = walked { return value }
             } else if case .value(let value) = Self.navigate(chain, from: input) {
                 return value
