@@ -102,9 +102,14 @@ public struct StreamRewriter {
                 limits: EvaluationLimits = EvaluationLimits()) {
         let pipeline = converter.targetPipeline ?? .identity
         let variables = Self.ownCopy(variables)
+        // Every payload carries the stream's headers: whether the body is
+        // binary (and passes unchanged) is decided once.
+        let isBinary = HTTPContent(headers: inputHeaders, body: []).isBinary
         self.init(inputHeaders: inputHeaders, prologue: pipeline.prologue, epilogue: pipeline.epilogue,
                   passThrough: converter.isPassThrough) { content, headersNeeded throws(ConversionError) in
-            try converter.convert(content, variables: variables, limits: limits, headersNeeded: headersNeeded)
+            if isBinary { return .content(content) }
+            return try converter.convert(content, variables: variables, limits: limits, headersNeeded: headersNeeded,
+                                         binaryChecked: true)
         }
     }
 

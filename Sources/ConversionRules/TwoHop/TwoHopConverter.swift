@@ -44,10 +44,12 @@ public struct TwoHopConverter: Sendable {
     }
 
     /// Converts `content`; without `headersNeeded`, the result's headers are
-    /// the input's (header steps are skipped).
+    /// the input's (header steps are skipped). With `binaryChecked`, the
+    /// caller has found the content not binary (a stream checks its headers
+    /// once, not for every payload).
     func convert(_ content: HTTPContent, variables: [String: Value], limits: EvaluationLimits,
-                 headersNeeded: Bool) throws(ConversionError) -> StepOutcome {
-        if isPassThrough || content.isBinary { return .content(content) }
+                 headersNeeded: Bool, binaryChecked: Bool = false) throws(ConversionError) -> StepOutcome {
+        if isPassThrough || (!binaryChecked && content.isBinary) { return .content(content) }
         // The hops pass the body built by the first to the second as a value.
         var working = WorkingContent(content, headersNeeded: headersNeeded)
         working.valueReadLater = targetReadsValue

@@ -93,6 +93,15 @@ final class StreamRewriterTests: XCTestCase {
         XCTAssertThrowsError(try rewriter.finish())
     }
 
+    func testPayloadsOfABinaryStreamPassUnconverted() throws {
+        let converter = try TwoHopConverter(base: .streamResponse, service: "chat", from: TestRules.upper, to: TestRules.lower)
+        let headers = HTTPHeaders([("Content-Type", "Audio/L16; rate=16000")])
+        let output = try rewrite("{\"text\":\"a\"}\n{\"text\":\"b\"}\n", splits: [5]) {
+            StreamRewriter(converter: converter, inputHeaders: headers, variables: [:])
+        }
+        XCTAssertEqual(text(output.payloads), [#"{"start":true}"#, #"{"text":"a"}"#, #"{"text":"b"}"#, "[DONE]"])
+    }
+
     func testSameFlavorPassesBytesUnchanged() throws {
         let converter = try TwoHopConverter(base: .streamResponse, service: "chat", from: TestRules.upper, to: TestRules.upper)
         let input = "data: {\"text\":\"a\"}\n\ndata: [DONE]\n\n"
