@@ -4,34 +4,56 @@
 /// whole expression that is written at once, straight into JSON text.
 extension Evaluation {
     /// Adds the members of a literal-key constructor to `sink`, in order,
-    /// skipping undefined values. Over an input object, the field-path
-    /// values start from members found in one pass (``FieldBatch``).
+    /// skipping undefined values. Over an input object (in a document or
+    /// built), the field paths of the values, and those inside the values,
+    /// start from members found in one pass (``FieldBatch``).
     func addMembers<Sink: MemberSink>(of node: Node, _ values: Operands, _ literalKeys: LiteralKeys, _ input: Value?,
                                       _ frame: Frame, to sink: inout Sink) throws(JSONataError) {
-        guard let batch = node.fieldBatch, case .node(let document, let object)? = input,
-              document.kind(at: object) == .object else {
+        guard let batch = node.fieldBatch else {
             return try addMembers(values, literalKeys, input, frame, resolved: nil, to: &sink)
         }
         var failure: JSONataError? = nil
         // The found members live in temporary memory on the stack; its closure
-        // is untyped, so an error is carried out beside it. While the values
-        // are evaluated, the field paths inside them find their first fields
-        // here too (``activeFields``).
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: batch.names.count) { found in
-            batch.resolve(in: document, object: object, into: found)
-            let resolved = ResolvedFields(batch: batch, document: .passUnretained(document), object: object, found: found)
-            withUnsafePointer(to: resolved) { resolvedPointer in
-                let enclosing = activeFields
-                activeFields = resolvedPointer
-                defer { activeFields = enclosing }
-                do throws(JSONataError) {
-                    try addMembers(values, literalKeys, input, frame, resolved: resolved, to: &sink)
-                } catch {
-                    failure = error
+        // is untyped, so an error is carried out beside it.
+        let added = withUnsafeTemporaryAllocation(of: Int.self, capacity: batch.names.count) { found -> Bool in
+            switch input {
+            case .node(let document, let object)? where document.kind(at: object) == .object:
+                batch.resolve(in: document, object: object, into: found)
+                let resolved = ResolvedFields(batch: batch, source: .document(.passUnretained(document), object: object), found: found)
+                failure = addMembers(values, literalKeys, input, frame, resolvedBy: resolved, to: &sink)
+                return true
+            case .object(let object)? where object.count > 0:
+                batch.resolve(in: object, into: found)
+                // The input holds the object, and with it the member storage.
+                return object.entries.withUnsafeBufferPointer { members in
+                    let resolved = ResolvedFields(batch: batch, source: .members(members.baseAddress!), found: found)
+                    failure = addMembers(values, literalKeys, input, frame, resolvedBy: resolved, to: &sink)
+                    return true
                 }
+            default:
+                return false
             }
         }
         if let failure { throw failure }
+        if !added { try addMembers(values, literalKeys, input, frame, resolved: nil, to: &sink) }
+    }
+
+    /// Adds the members with `resolved` at hand, for the values and (as
+    /// ``activeFields``) for the field paths inside them; returns the error
+    /// that stopped it.
+    private func addMembers<Sink: MemberSink>(_ values: Operands, _ literalKeys: LiteralKeys, _ input: Value?, _ frame: Frame,
+                                              resolvedBy resolved: ResolvedFields, to sink: inout Sink) -> JSONataError? {
+        withUnsafePointer(to: resolved) { resolvedPointer in
+            let enclosing = activeFields
+            activeFields = resolvedPointer
+            defer { activeFields = enclosing }
+            do throws(JSONataError) {
+                try addMembers(values, literalKeys, input, frame, resolved: resolved, to: &sink)
+                return nil
+            } catch {
+                return error
+            }
+        }
     }
 
     /// Each value walked from its resolved first field when it has one, put

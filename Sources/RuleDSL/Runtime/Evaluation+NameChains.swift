@@ -70,6 +70,13 @@ extension Evaluation {
         }
     }
 
+    /// The walk of a name chain whose first field was found already in a
+    /// built object (its value is `member`).
+    static func navigate(_ chain: UnsafeBufferPointer<NameStep>, afterFirstMember member: borrowing Value?) -> NameNavigation {
+        guard chain.count > 1 || chain[0].index != nil else { return ending(with: copy member) }
+        return navigate(chain, from: 0, afterMember: member)
+    }
+
     /// The walk of a name chain whose first field was found already (its
     /// value is at `member`).
     static func navigate(_ chain: UnsafeBufferPointer<NameStep>, afterFirstField member: JSONDocument.Index,
@@ -130,13 +137,19 @@ extension Evaluation {
 
 /// A ``FieldBatch`` resolved against one input object: where its first
 /// field names were found (-1: absent). Held without counting references
-/// (its evaluation holds the document for as long as it is used), so that
+/// (the input, which its evaluation holds, keeps the object alive), so that
 /// the evaluation may keep it at hand for the field paths inside the values.
 struct ResolvedFields {
-    let batch: FieldBatch
-    let document: Unmanaged<JSONDocument>
     /// The object the fields were found in.
-    let object: JSONDocument.Index
+    enum Source {
+        /// An object in a document; `found` holds the indexes of the values.
+        case document(Unmanaged<JSONDocument>, object: JSONDocument.Index)
+        /// A built object's member storage; `found` holds member positions.
+        case members(UnsafePointer<ObjectMember>)
+    }
+
+    let batch: FieldBatch
+    let source: Source
     let found: UnsafeMutableBufferPointer<Int>
 
     /// The walk of value `index`'s field path from its found first field;
@@ -150,15 +163,26 @@ struct ResolvedFields {
     /// field; nil when `node` is not one of the batch's nested field paths
     /// or `input` is not the object the fields were found in.
     func walk(_ node: RuleExpression.Node, _ input: borrowing Value?) -> Evaluation.NameNavigation? {
-        guard Value.isNode(input, at: object, of: document), let slot = batch.nestedSlot(of: node),
-              let chain = node.nameChain else { return nil }
+        guard isSource(input), let slot = batch.nestedSlot(of: node), let chain = node.nameChain else { return nil }
         return walk(chain, from: found[slot])
+    }
+
+    private func isSource(_ input: borrowing Value?) -> Bool {
+        switch source {
+        case .document(let document, let object): return Value.isNode(input, at: object, of: document)
+        case .members(let members): return Value.isObject(input, withMembersAt: UnsafeRawPointer(members))
+        }
     }
 
     private func walk(_ chain: NameChain, from member: Int) -> Evaluation.NameNavigation {
         if member < 0 { return .value(nil) }
-        return document.withGuaranteedReference { document in
-            Evaluation.navigate(chain.steps, afterFirstField: member, in: document)
+        switch source {
+        case .document(let document, _):
+            return document.withGuaranteedReference { document in
+                Evaluation.navigate(chain.steps, afterFirstField: member, in: document)
+            }
+        case .members(let members):
+            return Evaluation.navigate(chain.steps, afterFirstMember: members[member].value)
         }
     }
 }

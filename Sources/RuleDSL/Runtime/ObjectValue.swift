@@ -68,20 +68,75 @@ public struct ObjectValue {
 
     private func position(of key: String) -> Int? {
         if let index { return index[ExactKey(key)] }
-        let keyBits = unsafeBitCast(key, to: (UInt64, UInt64).self)
-        let keyIsSmall = SmallStringLayout.holds && SmallStringLayout.isSmall(keyBits)
-        let keyOffset = MemoryLayout<ObjectMember>.offset(of: \.key)!
+        let wanted = WantedKey(key)
         return entries.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return nil }
-            for position in buffer.indices {
-                // The member key's bits, read in place: copying the key would
-                // count a reference for each member passed over.
-                let memberBits = (UnsafeRawPointer(base + position) + keyOffset).load(as: (UInt64, UInt64).self)
-                if memberBits == keyBits { return position }
-                if keyIsSmall, SmallStringLayout.isSmall(memberBits) { continue }
-                if Self.sameBytes(buffer[position].key, key) { return position }
-            }
+            for position in buffer.indices where wanted.matches(MemberKey(base + position)) { return position }
             return nil
+        }
+    }
+
+    /// For each of `keys`, the position of the member with that key, or -1:
+    /// one pass over the members for any number of keys.
+    func findMembers(named keys: UnsafeBufferPointer<WantedKey>, into found: UnsafeMutableBufferPointer<Int>) {
+        for position in 0..<keys.count { found[position] = -1 }
+        if let index {
+            for position in 0..<keys.count { found[position] = index[ExactKey(keys[position].key)] ?? -1 }
+            return
+        }
+        entries.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            for member in buffer.indices {
+                let memberKey = MemberKey(base + member)
+                for position in 0..<keys.count where found[position] < 0 && keys[position].matches(memberKey) {
+                    found[position] = member
+                    break
+                }
+            }
+        }
+    }
+
+    /// Where the members are stored: two objects with the same storage
+    /// have the same members.
+    var membersAddress: UnsafeRawPointer? {
+        entries.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+    }
+
+    /// A member's key as its bits, read in place: copying the key would
+    /// count a reference for each member passed over.
+    struct MemberKey {
+        let member: UnsafePointer<ObjectMember>
+        let bits: (UInt64, UInt64)
+        let isSmall: Bool
+        private static let keyOffset = MemoryLayout<ObjectMember>.offset(of: \.key)!
+
+        @inline(__always)
+        init(_ member: UnsafePointer<ObjectMember>) {
+            self.member = member
+            bits = (UnsafeRawPointer(member) + Self.keyOffset).load(as: (UInt64, UInt64).self)
+            isSmall = SmallStringLayout.isSmall(bits)
+        }
+    }
+
+    /// A key to find, prepared once for comparing with member keys in place.
+    struct WantedKey {
+        let key: String
+        private let bits: (UInt64, UInt64)
+        private let isSmall: Bool
+
+        init(_ key: String) {
+            self.key = key
+            bits = unsafeBitCast(key, to: (UInt64, UInt64).self)
+            isSmall = SmallStringLayout.holds && SmallStringLayout.isSmall(bits)
+        }
+
+        /// Whether `member` has this key: equal bits, or else (unless both
+        /// are small strings, whose bits would have been equal) equal bytes.
+        @inline(__always)
+        func matches(_ member: MemberKey) -> Bool {
+            if member.bits == bits { return true }
+            if isSmall, member.isSmall { return false }
+            return ObjectValue.sameBytes(member.member.pointee.key, key)
         }
     }
 

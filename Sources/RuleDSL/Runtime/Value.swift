@@ -185,6 +185,15 @@ public enum Value {
         }
     }
 
+    /// Whether `value` is a built object whose members are stored at `address`.
+    @inline(__always)
+    static func isObject(_ value: borrowing Value?, withMembersAt address: UnsafeRawPointer) -> Bool {
+        switch value {
+        case .object(let object)?: return object.membersAddress == address
+        default: return false
+        }
+    }
+
     /// The value with a document string or number decoded; containers stay as they are.
     var decodedScalar: Value {
         guard case .node(let document, let index) = self else { return self }

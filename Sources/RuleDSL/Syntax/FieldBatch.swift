@@ -19,8 +19,10 @@ struct FieldBatch: @unchecked Sendable {
     let chains: UnsafeBufferPointer<NameChain?>
     /// Per value: the position of its first field name in ``names``, or -1.
     let slots: UnsafeBufferPointer<Int>
-    /// The distinct first field names, as UTF-8.
+    /// The distinct first field names, as UTF-8 (for documents) and as
+    /// strings (for the keys of built objects).
     let names: UnsafeBufferPointer<UnsafeBufferPointer<UInt8>>
+    let nameKeys: UnsafeBufferPointer<ObjectValue.WantedKey>
     /// Bit n set when a name is n bytes long (n below 64; bit 63 for longer
     /// names): most member keys are passed over by their length alone.
     let lengthMask: UInt64
@@ -34,10 +36,12 @@ struct FieldBatch: @unchecked Sendable {
     /// costs no more then).
     init?(values: [RuleExpression.Node]) {
         var names: [UnsafeBufferPointer<UInt8>] = []
+        var nameStrings: [String] = []
         func slot(of chain: NameChain) -> Int {
-            let first = chain.steps[0].bytes
-            if let existing = names.firstIndex(where: { $0.elementsEqual(first) }) { return existing }
-            names.append(first)
+            let first = chain.steps[0]
+            if let existing = names.firstIndex(where: { $0.elementsEqual(first.bytes) }) { return existing }
+            names.append(first.bytes)
+            nameStrings.append(first.name)
             return names.count - 1
         }
         let valueChains = values.map(\.nameChain)
@@ -49,6 +53,7 @@ struct FieldBatch: @unchecked Sendable {
         self.chains = .ownedCopy(of: valueChains)
         self.slots = .ownedCopy(of: slots)
         self.names = .ownedCopy(of: names)
+        self.nameKeys = .ownedCopy(of: nameStrings.map(ObjectValue.WantedKey.init))
         self.nestedNodes = .ownedCopy(of: nested.map(ObjectIdentifier.init))
         self.nestedSlots = .ownedCopy(of: nestedSlots)
     }
@@ -68,6 +73,7 @@ struct FieldBatch: @unchecked Sendable {
         chains.freeOwnedCopy()
         slots.freeOwnedCopy()
         names.freeOwnedCopy()
+        nameKeys.freeOwnedCopy()
         nestedNodes.freeOwnedCopy()
         nestedSlots.freeOwnedCopy()
     }
@@ -86,5 +92,11 @@ struct FieldBatch: @unchecked Sendable {
     /// or -1 when the object has no such member.
     func resolve(in document: JSONDocument, object: JSONDocument.Index, into found: UnsafeMutableBufferPointer<Int>) {
         document.findMembers(of: object, named: names, lengthMask: lengthMask, into: found)
+    }
+
+    /// Finds every first field name among the members of a built object,
+    /// writing each one's member position into `found`, or -1.
+    func resolve(in object: ObjectValue, into found: UnsafeMutableBufferPointer<Int>) {
+        object.findMembers(named: nameKeys, into: found)
     }
 }
