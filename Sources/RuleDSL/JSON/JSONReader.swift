@@ -92,6 +92,12 @@ struct JSONReader {
         if depth >= shallowStack.count { deepStack.removeLast() }
     }
 
+    /// A byte offset or entry number as an index entry stores it: the input
+    /// is checked to be under 4 GiB before reading, so every one fits (no
+    /// overflow check on each value read).
+    @inline(__always)
+    private static func offset(_ value: Int) -> UInt32 { UInt32(truncatingIfNeeded: value) }
+
     private func fail(_ message: String, at offset: Int? = nil) -> JSONReadError {
         JSONReadError(message, offset: offset ?? position, in: input)
     }
@@ -146,8 +152,8 @@ struct JSONReader {
     }
 
     private mutating func close(_ container: OpenContainer) {
-        entries[container.entry].end = UInt32(position)
-        entries[container.entry].next = UInt32(entries.count)
+        entries[container.entry].end = Self.offset(position)
+        entries[container.entry].next = Self.offset(entries.count)
         if whitespaceSkipped == container.whitespaceAtOpen {
             entries[container.entry].flags |= IndexEntry.isCompact
         }
@@ -166,7 +172,7 @@ struct JSONReader {
             }
             let container = OpenContainer(entry: entries.count, whitespaceAtOpen: whitespaceSkipped, isObject: isObject)
             entries.append(IndexEntry(
-                start: UInt32(position), end: 0, next: 0, count: 0,
+                start: Self.offset(position), end: 0, next: 0, count: 0,
                 kind: isObject ? .object : .array, flags: 0))
             position += 1
             skipWhitespace()
@@ -224,12 +230,14 @@ struct JSONReader {
         }
         position += length
         entries.append(IndexEntry(
-            start: UInt32(start), end: UInt32(position), next: UInt32(entries.count + 1),
+            start: Self.offset(start), end: Self.offset(position), next: Self.offset(entries.count &+ 1),
             count: 0, kind: kind, flags: flags))
     }
 
     @inline(__always)
     private mutating func skipWhitespace() {
+        // Compact JSON has none: one test, and no bookkeeping.
+        guard position < input.count, input[position] <= 0x20 else { return }
         let before = position
         while position < input.count {
             switch input[position] {
@@ -274,7 +282,7 @@ struct JSONReader {
             while isDigit(position) { position += 1 }
         }
         entries.append(IndexEntry(
-            start: UInt32(start), end: UInt32(position), next: UInt32(entries.count + 1),
+            start: Self.offset(start), end: Self.offset(position), next: Self.offset(entries.count &+ 1),
             count: 0, kind: .number, flags: isInteger ? IndexEntry.isInteger : 0))
     }
 
@@ -310,7 +318,7 @@ struct JSONReader {
             }
         }
         entries.append(IndexEntry(
-            start: UInt32(start), end: UInt32(position), next: UInt32(entries.count + 1),
+            start: Self.offset(start), end: Self.offset(position), next: Self.offset(entries.count &+ 1),
             count: 0, kind: .string, flags: flags))
     }
 
@@ -368,15 +376,20 @@ struct JSONReader {
     @inline(__always)
     private mutating func skipPlainASCII() {
         guard let base = input.baseAddress else { return }
-        while input.count - position >= 8 {
-            let word = ByteWords.load(base, at: position)
+        // On a local: the loop keeps it in a register instead of storing
+        // the reader's position at every step.
+        var at = position
+        let end = input.count
+        while end &- at >= 8 {
+            let word = ByteWords.load(base, at: at)
             let special = ByteWords.escapedInJSON(word) | ByteWords.nonASCII(word)
             if special != 0 {
-                position += ByteWords.firstFlagged(special)
+                position = at &+ ByteWords.firstFlagged(special)
                 return
             }
-            position += 8
+            at &+= 8
         }
+        position = at
     }
 
     private mutating func readEscape() throws(JSONReadError) {
