@@ -12,30 +12,41 @@ extension Evaluation {
         guard let batch = node.fieldBatch else {
             return try addMembers(values, literalKeys, input, frame, resolved: nil, to: &sink)
         }
+        // The plan is referred to by address (it is too large to copy for
+        // each field path); the found members live in temporary memory on
+        // the stack. Both closures are untyped: the error comes out beside.
         var failure: JSONataError? = nil
-        // The found members live in temporary memory on the stack; its closure
-        // is untyped, so an error is carried out beside it.
-        let added = withUnsafeTemporaryAllocation(of: Int.self, capacity: batch.names.count) { found -> Bool in
-            switch input {
-            case .node(let document, let object)? where document.kind(at: object) == .object:
-                batch.resolve(in: document, object: object, into: found)
-                let resolved = ResolvedFields(batch: batch, source: .document(.passUnretained(document), object: object), found: found)
-                failure = addMembers(values, literalKeys, input, frame, resolvedBy: resolved, to: &sink)
-                return true
-            case .object(let object)? where object.count > 0:
-                batch.resolve(in: object, into: found)
-                // The input holds the object, and with it the member storage.
-                return object.entries.withUnsafeBufferPointer { members in
-                    let resolved = ResolvedFields(batch: batch, source: .members(members.baseAddress!), found: found)
-                    failure = addMembers(values, literalKeys, input, frame, resolvedBy: resolved, to: &sink)
-                    return true
-                }
-            default:
-                return false
+        let added = withUnsafePointer(to: batch) { batch in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: batch.pointee.names.count) { found in
+                addMembers(values, literalKeys, input, frame, planned: batch, found: found, to: &sink, failure: &failure)
             }
         }
         if let failure { throw failure }
         if !added { try addMembers(values, literalKeys, input, frame, resolved: nil, to: &sink) }
+    }
+
+    /// Finds the planned fields in the input object and adds the members
+    /// with them at hand; false (nothing added) when the input is no object.
+    private func addMembers<Sink: MemberSink>(_ values: Operands, _ literalKeys: LiteralKeys, _ input: Value?, _ frame: Frame,
+                                              planned batch: UnsafePointer<FieldBatch>, found: UnsafeMutableBufferPointer<Int>,
+                                              to sink: inout Sink, failure: inout JSONataError?) -> Bool {
+        switch input {
+        case .node(let document, let object)? where document.kind(at: object) == .object:
+            batch.pointee.resolve(in: document, object: object, into: found)
+            let resolved = ResolvedFields(batch: batch, source: .document(.passUnretained(document), object: object), found: found)
+            failure = addMembers(values, literalKeys, input, frame, resolvedBy: resolved, to: &sink)
+            return true
+        case .object(let object)? where object.count > 0:
+            batch.pointee.resolve(in: object, into: found)
+            // The input holds the object, and with it the member storage.
+            return object.entries.withUnsafeBufferPointer { members in
+                let resolved = ResolvedFields(batch: batch, source: .members(members.baseAddress!), found: found)
+                failure = addMembers(values, literalKeys, input, frame, resolvedBy: resolved, to: &sink)
+                return true
+            }
+        default:
+            return false
+        }
     }
 
     /// Adds the members with `resolved` at hand, for the values and (as

@@ -148,22 +148,23 @@ struct ResolvedFields {
         case members(UnsafePointer<ObjectMember>)
     }
 
-    let batch: FieldBatch
+    /// The plan (owned by the constructor's node).
+    let batch: UnsafePointer<FieldBatch>
     let source: Source
     let found: UnsafeMutableBufferPointer<Int>
 
     /// The walk of value `index`'s field path from its found first field;
     /// nil when that value is not a field path.
     func walk(_ index: Int) -> Evaluation.NameNavigation? {
-        guard let chain = batch.chains[index] else { return nil }
-        return walk(chain, from: found[batch.slots[index]])
+        guard let chain = batch.pointee.chains[index] else { return nil }
+        return walk(chain, from: found[batch.pointee.slots[index]])
     }
 
     /// The walk of `node`'s field path against `input` from its found first
     /// field; nil when `node` is not one of the batch's nested field paths
     /// or `input` is not the object the fields were found in.
     func walk(_ node: RuleExpression.Node, _ input: borrowing Value?) -> Evaluation.NameNavigation? {
-        guard isSource(input), let slot = batch.nestedSlot(of: node), let chain = node.nameChain else { return nil }
+        guard isSource(input), let slot = batch.pointee.nestedSlot(of: node), let chain = node.nameChain else { return nil }
         return walk(chain, from: found[slot])
     }
 
