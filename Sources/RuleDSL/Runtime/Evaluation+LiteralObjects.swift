@@ -74,9 +74,17 @@ extension Evaluation {
     private func addMembers<Sink: MemberSink>(_ values: Operands, _ literalKeys: LiteralKeys, _ input: Value?, _ frame: Frame,
                                               resolved: ResolvedFields?, to sink: inout Sink) throws(JSONataError) {
         for index in 0..<values.count {
-            if case .value(let walked)? = resolved?.walk(index) {
+            switch resolved?.walk(index) {
+            case .value(let walked)?:
                 if let walked { sink.add(literalKeys, index, walked) }
                 continue
+            case .documentValue(let value)?:
+                resolved!.document!.withGuaranteedReference { document in
+                    sink.add(literalKeys, index, document: document, at: value)
+                }
+                continue
+            case .needsPathEvaluation?, nil:
+                break
             }
             let valueNode = values[index]
             let nested = try valueNode.withGuaranteedReference { node throws(JSONataError) -> Bool in
@@ -149,6 +157,9 @@ extension Evaluation {
 protocol MemberSink {
     /// Adds the member of key `index` of `keys`; keys come in order.
     mutating func add(_ keys: LiteralKeys, _ index: Int, _ value: consuming Value)
+    /// Adds the member of key `index` of `keys` whose value is the value at
+    /// `value` in `document` (a writer copies its text, making no value).
+    mutating func add(_ keys: LiteralKeys, _ index: Int, document: JSONDocument, at value: JSONDocument.Index)
     /// Adds the member of key `index` of `keys` whose value is the object
     /// that `fill` puts members into (expecting about `capacity`).
     mutating func addObject(_ keys: LiteralKeys, _ index: Int, capacity: Int,
@@ -158,6 +169,10 @@ protocol MemberSink {
 extension ObjectValue: MemberSink {
     mutating func add(_ keys: LiteralKeys, _ index: Int, _ value: consuming Value) {
         appendNew(keys[index], value)
+    }
+
+    mutating func add(_ keys: LiteralKeys, _ index: Int, document: JSONDocument, at value: JSONDocument.Index) {
+        appendNew(keys[index], Value.fromDocument(document, value))
     }
 
     mutating func addObject(_ keys: LiteralKeys, _ index: Int, capacity: Int,
@@ -183,6 +198,11 @@ struct MemberWriter: MemberSink {
         } catch {
             failure = error
         }
+    }
+
+    mutating func add(_ keys: LiteralKeys, _ index: Int, document: JSONDocument, at value: JSONDocument.Index) {
+        guard appendKey(keys, index) else { return }
+        writer.appendValue(of: document, at: value)
     }
 
     mutating func addObject(_ keys: LiteralKeys, _ index: Int, capacity: Int,

@@ -78,13 +78,21 @@ extension Evaluation {
     }
 
     /// The walk of a name chain whose first field was found already (its
-    /// value is at `member`).
-    static func navigate(_ chain: UnsafeBufferPointer<NameStep>, afterFirstField member: JSONDocument.Index,
-                         in document: JSONDocument) -> NameNavigation {
+    /// value is at `member`), up to the index of the value it ends at.
+    static func navigateToIndex(_ chain: UnsafeBufferPointer<NameStep>, afterFirstField member: JSONDocument.Index,
+                                in document: JSONDocument) -> DocumentNavigation {
         if let wanted = chain[0].index {
-            return navigate(chain, from: 0, in: document, at: member, selecting: wanted)
+            return navigateToIndex(chain, from: 0, in: document, at: member, selecting: wanted)
         }
-        return navigate(chain, from: 1, in: document, at: member)
+        return navigateToIndex(chain, from: 1, in: document, at: member)
+    }
+
+    /// Where a name chain's walk inside a document ends: at a value (its
+    /// index), at nothing, or at arrays the general evaluation must decide.
+    enum DocumentNavigation {
+        case index(JSONDocument.Index)
+        case absent
+        case needsPathEvaluation
     }
 
     /// The rest of a name chain's walk, from step `first`, inside a document:
@@ -93,10 +101,21 @@ extension Evaluation {
     /// `index`) and only its index predicate is left to apply.
     private static func navigate(_ chain: UnsafeBufferPointer<NameStep>, from first: Int, in document: JSONDocument,
                                  at start: JSONDocument.Index, selecting pendingIndex: Int? = nil) -> NameNavigation {
+        switch navigateToIndex(chain, from: first, in: document, at: start, selecting: pendingIndex) {
+        case .index(let index): return .value(Value.fromDocument(document, index))
+        case .absent: return .value(nil)
+        case .needsPathEvaluation: return .needsPathEvaluation
+        }
+    }
+
+    /// The walk of ``navigate(_:from:in:at:selecting:)`` up to the index of
+    /// the value it ends at (a caller writing the value needs no value made).
+    private static func navigateToIndex(_ chain: UnsafeBufferPointer<NameStep>, from first: Int, in document: JSONDocument,
+                                        at start: JSONDocument.Index, selecting pendingIndex: Int? = nil) -> DocumentNavigation {
         var index = start
         var position = first
         if let pendingIndex {
-            guard let element = select(pendingIndex, of: index, in: document) else { return .value(nil) }
+            guard let element = select(pendingIndex, of: index, in: document) else { return .absent }
             guard element >= 0 else { return .needsPathEvaluation }
             index = element
             position += 1
@@ -105,19 +124,19 @@ extension Evaluation {
             switch document.kind(at: index) {
             case .object: break
             case .array: return .needsPathEvaluation
-            default: return .value(nil)
+            default: return .absent
             }
             let found = document.member(of: index, keyBytes: chain[position].bytes)
-            guard let found else { return .value(nil) }
+            guard let found else { return .absent }
             index = found
             if let wanted = chain[position].index {
-                guard let element = select(wanted, of: index, in: document) else { return .value(nil) }
+                guard let element = select(wanted, of: index, in: document) else { return .absent }
                 guard element >= 0 else { return .needsPathEvaluation }
                 index = element
             }
             position += 1
         }
-        return .value(Value.fromDocument(document, index))
+        return .index(index)
     }
 
     /// The element a literal index predicate selects from the document value
@@ -153,11 +172,43 @@ struct ResolvedFields {
     let source: Source
     let found: UnsafeMutableBufferPointer<Int>
 
+    /// What walking a value's field path gave: a value, a value in the
+    /// input document (its index: the caller makes a value only if it
+    /// needs one), or a sign that the general path evaluation must decide.
+    enum Walked {
+        case value(Value?)
+        case documentValue(JSONDocument.Index)
+        case needsPathEvaluation
+    }
+
     /// The walk of value `index`'s field path from its found first field;
     /// nil when that value is not a field path.
-    func walk(_ index: Int) -> Evaluation.NameNavigation? {
+    func walk(_ index: Int) -> Walked? {
         guard let chain = batch.pointee.chains[index] else { return nil }
-        return walk(chain, from: found[batch.pointee.slots[index]])
+        let member = found[batch.pointee.slots[index]]
+        if member < 0 { return .value(nil) }
+        switch source {
+        case .document(let document, _):
+            let walked = document.withGuaranteedReference { document in
+                Evaluation.navigateToIndex(chain.steps, afterFirstField: member, in: document)
+            }
+            switch walked {
+            case .index(let index): return .documentValue(index)
+            case .absent: return .value(nil)
+            case .needsPathEvaluation: return .needsPathEvaluation
+            }
+        case .members(let members):
+            switch Evaluation.navigate(chain.steps, afterFirstMember: members[member].value) {
+            case .value(let value): return .value(value)
+            case .needsPathEvaluation: return .needsPathEvaluation
+            }
+        }
+    }
+
+    /// The document the fields were found in, when they were found in one.
+    var document: Unmanaged<JSONDocument>? {
+        if case .document(let document, _) = source { return document }
+        return nil
     }
 
     /// The walk of `node`'s field path against `input` from its found first
@@ -180,7 +231,11 @@ struct ResolvedFields {
         switch source {
         case .document(let document, _):
             return document.withGuaranteedReference { document in
-                Evaluation.navigate(chain.steps, afterFirstField: member, in: document)
+                switch Evaluation.navigateToIndex(chain.steps, afterFirstField: member, in: document) {
+                case .index(let index): return .value(Value.fromDocument(document, index))
+                case .absent: return .value(nil)
+                case .needsPathEvaluation: return .needsPathEvaluation
+                }
             }
         case .members(let members):
             return Evaluation.navigate(chain.steps, afterFirstMember: members[member].value)
