@@ -78,10 +78,8 @@ extension Evaluation {
             case .value(let walked)?:
                 if let walked { sink.add(literalKeys, index, walked) }
                 continue
-            case .documentValue(let value)?:
-                resolved!.document!.withGuaranteedReference { document in
-                    sink.add(literalKeys, index, document: document, at: value)
-                }
+            case .documentValue(let document, let value)?:
+                document.withGuaranteedReference { document in sink.add(literalKeys, index, document: document, at: value) }
                 continue
             case .needsPathEvaluation?, nil:
                 break

@@ -177,7 +177,7 @@ struct ResolvedFields {
     /// needs one), or a sign that the general path evaluation must decide.
     enum Walked {
         case value(Value?)
-        case documentValue(JSONDocument.Index)
+        case documentValue(Unmanaged<JSONDocument>, JSONDocument.Index)
         case needsPathEvaluation
     }
 
@@ -193,7 +193,7 @@ struct ResolvedFields {
                 Evaluation.navigateToIndex(chain.steps, afterFirstField: member, in: document)
             }
             switch walked {
-            case .index(let index): return .documentValue(index)
+            case .index(let index): return .documentValue(document, index)
             case .absent: return .value(nil)
             case .needsPathEvaluation: return .needsPathEvaluation
             }
@@ -203,12 +203,6 @@ struct ResolvedFields {
             case .needsPathEvaluation: return .needsPathEvaluation
             }
         }
-    }
-
-    /// The document the fields were found in, when they were found in one.
-    var document: Unmanaged<JSONDocument>? {
-        if case .document(let document, _) = source { return document }
-        return nil
     }
 
     /// The walk of `node`'s field path against `input` from its found first
