@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import RuleDSL
 
 /// HTTP header fields: names compare case-insensitively, a name may have
 /// several values, and the order fields were added in is kept.
@@ -78,32 +74,18 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
 
     /// Whether two header names are the same, ignoring ASCII case.
     public static func sameName(_ left: String, _ right: String) -> Bool {
-        left == right || sameName(left, utf8: right.utf8)
-    }
-
-    /// Whether a header name is the same as the UTF-8 name `right`, ignoring ASCII case.
-    static func sameName<Name: Collection<UInt8>>(_ left: String, utf8 right: Name) -> Bool {
-        left.utf8.count == right.count
-            && zip(left.utf8, right).allSatisfy { lowercaseASCII($0) == lowercaseASCII($1) }
+        left == right || equalIgnoringASCIICase(left.utf8, right.utf8)
     }
 
     /// Whether a header name is the same as the UTF-8 name `right`, ignoring
     /// ASCII case: equal bytes are compared at once, and only names that
     /// differ are compared byte by byte.
     static func sameName(_ left: String, utf8 right: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard left.utf8.count == right.count else { return false }
-        if sameBytes(left, right) { return true }
-        return zip(left.utf8, right).allSatisfy { lowercaseASCII($0) == lowercaseASCII($1) }
+        left.utf8Equals(right) || equalIgnoringASCIICase(left.utf8, right)
     }
 
-    /// Whether `text` is exactly the UTF-8 bytes `bytes`.
-    static func sameBytes(_ text: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        let count = bytes.count
-        let compared = text.utf8.withContiguousStorageIfAvailable { textBytes in
-            textBytes.count == count && (count == 0 || memcmp(textBytes.baseAddress!, bytes.baseAddress!, count) == 0)
-        }
-        // Strings bridged from elsewhere may have no contiguous UTF-8.
-        return compared ?? text.utf8.elementsEqual(bytes)
+    private static func equalIgnoringASCIICase(_ left: some Collection<UInt8>, _ right: some Collection<UInt8>) -> Bool {
+        left.count == right.count && zip(left, right).allSatisfy { lowercaseASCII($0) == lowercaseASCII($1) }
     }
 
     /// Whether a field is named `name` (UTF-8).
@@ -116,7 +98,7 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
     func hasOnly(utf8Name name: UnsafeBufferPointer<UInt8>, utf8Value value: UnsafeBufferPointer<UInt8>) -> Bool {
         var found = false
         for field in fields where Self.sameName(field.name, utf8: name) {
-            guard !found, Self.sameBytes(field.value, value) else { return false }
+            guard !found, field.value.utf8Equals(value) else { return false }
             found = true
         }
         return found

@@ -28,15 +28,14 @@ final class StepLink: Sendable {
     let isLastExpression: Bool
 
     private init(step: PipelineStep, number: Int, next: StepLink?) {
+        let isExpression: Bool
         switch step {
-        case .expression(let expression): action = .expression(expression)
-        case .header(let edit): action = .header(CompiledHeaderEdit(edit))
-        case .dropIf(let rule): action = .dropIf(rule)
+        case .expression(let expression): (action, isExpression) = (.expression(expression), true)
+        case .header(let edit): (action, isExpression) = (.header(CompiledHeaderEdit(edit)), false)
+        case .dropIf(let rule): (action, isExpression) = (.dropIf(rule), false)
         }
         self.number = number
         self.next = next
-        let isExpression: Bool
-        if case .expression = step { isExpression = true } else { isExpression = false }
         let laterReadsValue = next?.readsValue ?? false
         self.readsValue = isExpression || laterReadsValue
         self.isLastExpression = isExpression && !laterReadsValue

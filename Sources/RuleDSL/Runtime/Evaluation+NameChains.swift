@@ -93,6 +93,15 @@ extension Evaluation {
         case index(JSONDocument.Index)
         case absent
         case needsPathEvaluation
+
+        /// The walk's result with its value made (from `document`).
+        func navigation(in document: JSONDocument) -> NameNavigation {
+            switch self {
+            case .index(let index): return .value(Value.fromDocument(document, index))
+            case .absent: return .value(nil)
+            case .needsPathEvaluation: return .needsPathEvaluation
+            }
+        }
     }
 
     /// The rest of a name chain's walk, from step `first`, inside a document:
@@ -101,11 +110,7 @@ extension Evaluation {
     /// `index`) and only its index predicate is left to apply.
     private static func navigate(_ chain: UnsafeBufferPointer<NameStep>, from first: Int, in document: JSONDocument,
                                  at start: JSONDocument.Index, selecting pendingIndex: Int? = nil) -> NameNavigation {
-        switch navigateToIndex(chain, from: first, in: document, at: start, selecting: pendingIndex) {
-        case .index(let index): return .value(Value.fromDocument(document, index))
-        case .absent: return .value(nil)
-        case .needsPathEvaluation: return .needsPathEvaluation
-        }
+        navigateToIndex(chain, from: first, in: document, at: start, selecting: pendingIndex).navigation(in: document)
     }
 
     /// The walk of ``navigate(_:from:in:at:selecting:)`` up to the index of
@@ -172,20 +177,49 @@ struct ResolvedFields {
     let source: Source
     let found: UnsafeMutableBufferPointer<Int>
 
-    /// What walking a value's field path gave: a value, a value in the
-    /// input document (its index: the caller makes a value only if it
-    /// needs one), or a sign that the general path evaluation must decide.
+    /// What walking a field path gave: a value, a value in the input
+    /// document (its index: a caller that only writes it needs no value
+    /// made), or a sign that the general path evaluation must decide.
     enum Walked {
         case value(Value?)
         case documentValue(Unmanaged<JSONDocument>, JSONDocument.Index)
         case needsPathEvaluation
+
+        /// The walk's result with its value made.
+        var navigation: Evaluation.NameNavigation {
+            switch self {
+            case .value(let value): return .value(value)
+            case .documentValue(let document, let index):
+                return document.withGuaranteedReference { document in .value(Value.fromDocument(document, index)) }
+            case .needsPathEvaluation: return .needsPathEvaluation
+            }
+        }
     }
 
     /// The walk of value `index`'s field path from its found first field;
     /// nil when that value is not a field path.
     func walk(_ index: Int) -> Walked? {
         guard let chain = batch.pointee.chains[index] else { return nil }
-        let member = found[batch.pointee.slots[index]]
+        return walk(chain, from: found[batch.pointee.slots[index]])
+    }
+
+    /// The walk of `node`'s field path against `input` from its found first
+    /// field; nil when `node` is not one of the batch's nested field paths
+    /// or `input` is not the object the fields were found in.
+    func walk(_ node: RuleExpression.Node, _ input: borrowing Value?) -> Evaluation.NameNavigation? {
+        guard isSource(input), let slot = batch.pointee.nestedSlot(of: node), let chain = node.nameChain else { return nil }
+        return walk(chain, from: found[slot]).navigation
+    }
+
+    private func isSource(_ input: borrowing Value?) -> Bool {
+        switch source {
+        case .document(let document, let object): return Value.isNode(input, at: object, of: document)
+        case .members(let members): return Value.isObject(input, withMembersAt: UnsafeRawPointer(members))
+        }
+    }
+
+    /// The walk of `chain` from its first field, found at `member` (-1: absent).
+    private func walk(_ chain: NameChain, from member: Int) -> Walked {
         if member < 0 { return .value(nil) }
         switch source {
         case .document(let document, _):
@@ -202,37 +236,6 @@ struct ResolvedFields {
             case .value(let value): return .value(value)
             case .needsPathEvaluation: return .needsPathEvaluation
             }
-        }
-    }
-
-    /// The walk of `node`'s field path against `input` from its found first
-    /// field; nil when `node` is not one of the batch's nested field paths
-    /// or `input` is not the object the fields were found in.
-    func walk(_ node: RuleExpression.Node, _ input: borrowing Value?) -> Evaluation.NameNavigation? {
-        guard isSource(input), let slot = batch.pointee.nestedSlot(of: node), let chain = node.nameChain else { return nil }
-        return walk(chain, from: found[slot])
-    }
-
-    private func isSource(_ input: borrowing Value?) -> Bool {
-        switch source {
-        case .document(let document, let object): return Value.isNode(input, at: object, of: document)
-        case .members(let members): return Value.isObject(input, withMembersAt: UnsafeRawPointer(members))
-        }
-    }
-
-    private func walk(_ chain: NameChain, from member: Int) -> Evaluation.NameNavigation {
-        if member < 0 { return .value(nil) }
-        switch source {
-        case .document(let document, _):
-            return document.withGuaranteedReference { document in
-                switch Evaluation.navigateToIndex(chain.steps, afterFirstField: member, in: document) {
-                case .index(let index): return .value(Value.fromDocument(document, index))
-                case .absent: return .value(nil)
-                case .needsPathEvaluation: return .needsPathEvaluation
-                }
-            }
-        case .members(let members):
-            return Evaluation.navigate(chain.steps, afterFirstMember: members[member].value)
         }
     }
 }

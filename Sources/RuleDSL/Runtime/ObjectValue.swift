@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// How a 64-bit Swift string marks its small (inline) form: bit 61 of its
 /// second word. Equal small strings have equal bits (their bytes, zero
 /// padding, and a count and ASCII flag that follow from the bytes), which
@@ -149,15 +143,9 @@ public struct ObjectValue {
     /// equal bits, so two small keys compare as two machine words
     /// (``SmallStringLayout`` checks that representation once).
     static func sameBytes(_ left: String, _ right: String) -> Bool {
-        let count = left.utf8.count
-        guard count == right.utf8.count else { return false }
-        let compared = left.utf8.withContiguousStorageIfAvailable { leftBytes in
-            right.utf8.withContiguousStorageIfAvailable { rightBytes in
-                count == 0 || memcmp(leftBytes.baseAddress!, rightBytes.baseAddress!, count) == 0
-            }
-        }
+        guard left.utf8.count == right.utf8.count else { return false }
         // Strings bridged from elsewhere may have no contiguous UTF-8.
-        return (compared ?? nil) ?? left.utf8.elementsEqual(right.utf8)
+        return right.utf8.withContiguousStorageIfAvailable(left.utf8Equals) ?? left.utf8.elementsEqual(right.utf8)
     }
 
     /// The value of `key`; setting nil removes the member.
@@ -205,7 +193,7 @@ public struct ObjectValue {
         static func == (left: ExactKey, right: ExactKey) -> Bool { ObjectValue.sameBytes(left.text, right.text) }
 
         func hash(into hasher: inout Hasher) {
-            let hashed = text.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+            let hashed: Void? = text.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
             if hashed == nil {
                 // Strings bridged from elsewhere may have no contiguous UTF-8.
                 Array(text.utf8).withUnsafeBytes { hasher.combine(bytes: $0) }
