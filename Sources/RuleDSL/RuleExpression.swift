@@ -125,14 +125,23 @@ public struct RuleExpression: Sendable {
     ///   - bindings: variables visible as `$name`.
     ///   - limits: depth and time limits.
     /// - Returns: the result, or nil when it is undefined.
-    /// - Throws: ``JSONataError`` with a T or D code (or U1001/U1002 when a limit is hit).
+    /// - Throws: ``JSONataError`` with a T or D code (or U1001/U1002 when a
+    ///   limit is hit); D1001 when the result is a number beyond the doubles.
     public func evaluate(_ input: Value?, bindings: [String: Value] = [:],
                          limits: EvaluationLimits = EvaluationLimits()) throws(JSONataError) -> Value? {
         let evaluation = start(input, bindings: bindings, limits: limits)
+        let result: Value?
         if Self.isArray(input) {
-            return Self.finalize(try evaluation.evaluate(program.unretainedRoot, Self.wrapped(input), evaluation))
+            result = Self.finalize(try evaluation.evaluate(program.unretainedRoot, Self.wrapped(input), evaluation))
+        } else {
+            result = Self.finalize(try evaluation.evaluate(program.unretainedRoot, input, evaluation))
         }
-        return Self.finalize(try evaluation.evaluate(program.unretainedRoot, input, evaluation))
+        // JSON has no spelling for an infinity or NaN (`1/0`, `1e308 * 10`).
+        if case .number(let number)? = result, !number.isFinite {
+            throw JSONataError(.numberOverflow, position: program.unretainedRoot.takeUnretainedValue().position,
+                               token: JSONNumberFormatting.javaScriptString(number))
+        }
+        return result
     }
 
     /// Evaluates the expression against `input` and appends the result to

@@ -72,21 +72,28 @@ struct EvalCommand: ParsableCommand {
                 throw ExitCode(2)
             }
         }
+        var limits = EvaluationLimits()
+        if let depth { limits.maximumDepth = depth }
+        limits.timeLimitMilliseconds = timeLimit
+        let result: Value?
         do throws(JSONataError) {
-            var limits = EvaluationLimits()
-            if let depth { limits.maximumDepth = depth }
-            limits.timeLimitMilliseconds = timeLimit
-            guard let result = try compiled.evaluate(input, bindings: variables, limits: limits) else {
-                print("undefined")
-                return
-            }
-            guard let json = result.jsonValue else {
-                print("(function)")
-                return
-            }
-            print((try? json.jsonText(pretty: pretty)) ?? "")
+            result = try compiled.evaluate(input, bindings: variables, limits: limits)
         } catch {
             printExpressionError(error)
+            throw ExitCode(1)
+        }
+        guard let result else {
+            print("undefined")
+            return
+        }
+        guard let json = result.jsonValue else {
+            print("(function)")
+            return
+        }
+        do {
+            print(try json.jsonText(pretty: pretty))
+        } catch {
+            printError("error: the result cannot be written as JSON: \(error)")
             throw ExitCode(1)
         }
     }

@@ -96,8 +96,8 @@ public struct JSONataSuite {
             }
         }
         var limits = EvaluationLimits()
-        if let depth = member("depth") { limits.maximumDepth = Int(file.double(at: depth)) }
-        if let timeLimit = member("timelimit") { limits.timeLimitMilliseconds = Int(file.double(at: timeLimit)) }
+        if let depth = member("depth") { limits.maximumDepth = file.double(at: depth).saturatingInt() }
+        if let timeLimit = member("timelimit") { limits.timeLimitMilliseconds = file.double(at: timeLimit).saturatingInt() }
         let unordered = member("unordered").map { file.bool(at: $0) } ?? false
 
         // The expected error code is `code`, or `error.code` in newer cases.

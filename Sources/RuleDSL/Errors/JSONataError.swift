@@ -1,6 +1,7 @@
 /// An error compiling or evaluating an expression, with JSONata's error code
 /// (S0xxx syntax, T0xxx and T1xxx-T2xxx type, D0xxx-D3xxx dynamic, U1001
-/// a depth or time limit) and the position in the expression where it arose.
+/// a depth or time limit, U1002 the size limit; D3150, a date out of range,
+/// is this library's own) and the position in the expression where it arose.
 public struct JSONataError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The kinds of error, with JSONata's codes.
     public enum Code: String, Sendable {
@@ -97,6 +98,8 @@ public struct JSONataError: Error, Sendable, Equatable, CustomStringConvertible 
         case malformedURL = "D3140"
         case assertionFailed = "D3141"
         case depthExceeded = "U1001"
+        case valueTooLarge = "U1002"
+        case dateOutOfRange = "D3150"
     }
 
     /// JSONata's code for the error, such as "S0201" or "T2001".
@@ -223,6 +226,8 @@ public struct JSONataError: Error, Sendable, Equatable, CustomStringConvertible 
         case .singleNone: return "The $single() function expected exactly 1 matching result.  Instead it matched 0."
         case .malformedURL: return "Malformed URL passed to $\(token)()"
         case .assertionFailed: return token.isEmpty ? "$assert() statement failed" : token
+        case .valueTooLarge: return "The value built (\(token)) is larger than the evaluation's limit on the size of a value (EvaluationLimits.maximumValueSize)"
+        case .dateOutOfRange: return "The instant \(token) is outside the range of dates (within 8.64e15 milliseconds of 1970-01-01)"
         case .depthExceeded: return "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive."
         }
     }

@@ -3,11 +3,17 @@
 /// same double, in plain notation for decimal exponents from -6 to 20 and in
 /// exponent notation (`1e+21`, `1e-7`) outside it.
 public enum JSONNumberFormatting {
-    /// Appends the JavaScript spelling of a finite `value` to `output`.
-    /// `-0` is written `0`. The caller must reject NaN and infinities.
+    /// Appends the JavaScript spelling of `value` to `output`. `-0` is
+    /// written `0`; NaN and infinities as `NaN`, `Infinity`, `-Infinity`,
+    /// which are not JSON: writers of JSON reject them before calling this.
     public static func appendJavaScript(_ value: Double, to output: inout [UInt8]) {
         if value == 0 {
             output.append(UInt8(ascii: "0"))
+            return
+        }
+        guard value.isFinite else {
+            // Not JSON (the writer refuses these); spelled as JavaScript does, for messages.
+            output.append(contentsOf: (value.isNaN ? "NaN" : value < 0 ? "-Infinity" : "Infinity").utf8)
             return
         }
         if value == value.rounded(.towardZero), abs(value) < 9.007199254740992e15 {

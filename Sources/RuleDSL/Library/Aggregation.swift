@@ -1,9 +1,9 @@
 /// Aggregation and boolean functions.
 extension FunctionLibrary {
     static let aggregationFunctions: [NativeFunction] = [
-        NativeFunction("sum", "<a<n>:n>") { _, arguments throws(JSONataError) in
+        NativeFunction("sum", "<a<n>:n>") { call, arguments throws(JSONataError) in
             guard let elements = arguments[argument: 0]?.arrayElements else { return nil }
-            return .number(elements.reduce(0) { $0 + ($1.numberValue ?? 0) })
+            return try finite(elements.reduce(0) { $0 + ($1.numberValue ?? 0) }, call)
         },
         NativeFunction("count", "<a:n>") { _, arguments throws(JSONataError) in
             .number(Double(arguments[argument: 0]?.arrayElements?.count ?? 0))
@@ -16,9 +16,9 @@ extension FunctionLibrary {
             guard let numbers = arguments[argument: 0]?.arrayElements?.compactMap({ $0.numberValue }), !numbers.isEmpty else { return nil }
             return .number(numbers.min()!)
         },
-        NativeFunction("average", "<a<n>:n>") { _, arguments throws(JSONataError) in
+        NativeFunction("average", "<a<n>:n>") { call, arguments throws(JSONataError) in
             guard let numbers = arguments[argument: 0]?.arrayElements?.compactMap({ $0.numberValue }), !numbers.isEmpty else { return nil }
-            return .number(numbers.reduce(0, +) / Double(numbers.count))
+            return try finite(numbers.reduce(0, +) / Double(numbers.count), call)
         },
         NativeFunction(unary: "boolean", "<x-:b>") { value in
             value.map { .bool(Evaluation.truthy($0)) }
@@ -30,4 +30,10 @@ extension FunctionLibrary {
             .bool(value != nil)
         },
     ]
+
+    /// `value` as a number, or D1001 when the sum ran past the largest double.
+    private static func finite(_ value: Double, _ call: NativeCall) throws(JSONataError) -> Value {
+        guard value.isFinite else { throw call.error(.numberOverflow, token: JSONNumberFormatting.javaScriptString(value)) }
+        return .number(value)
+    }
 }

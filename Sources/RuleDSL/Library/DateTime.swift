@@ -28,6 +28,7 @@ extension FunctionLibrary {
         },
         NativeFunction("fromMillis", "<n-s?s?:s>") { call, arguments throws(JSONataError) in
             guard let millis = arguments[argument: 0].number else { return nil }
+            try ISODateTime.checkRange(millis, position: call.position)
             if arguments[argument: 1] != nil || arguments[argument: 2] != nil {
                 let picture = arguments[argument: 1].string ?? "[Y0001]-[M01]-[D01]T[H01]:[m01]:[s01].[f001][Z01:01t]"
                 return .string(try DateTimePicture.format(millis, picture: picture, timezone: arguments[argument: 2].string, position: call.position))
@@ -39,6 +40,17 @@ extension FunctionLibrary {
 
 /// ISO 8601 timestamps.
 enum ISODateTime {
+    /// The instants a date can be written for: within 8.64e15 milliseconds
+    /// (about 273,790 years) of the epoch, as in JavaScript. A provider's
+    /// `created` in nanoseconds, or 1e300, lies outside.
+    static let representableMilliseconds: ClosedRange<Double> = -8.64e15...8.64e15
+
+    /// Fails with D3150 unless `millis` is a date that can be written.
+    static func checkRange(_ millis: Double, position: Int) throws(JSONataError) {
+        guard !representableMilliseconds.contains(millis) else { return }
+        throw JSONataError(.dateOutOfRange, position: position, token: JSONNumberFormatting.javaScriptString(millis))
+    }
+
     /// Days since 1970-01-01 of a proleptic Gregorian date.
     static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year

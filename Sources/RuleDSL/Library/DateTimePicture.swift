@@ -4,6 +4,9 @@ import Foundation
 /// literal text, `[[` and `]]` for brackets, and markers such as `[Y0001]`,
 /// `[MNn,3-3]`, `[D1o]`, `[H01]`, `[f001]`, `[Z01:01t]`.
 enum DateTimePicture {
+    /// The widest a field's width modifier may make it (`[Y,1000]`).
+    static let widestField = 1000
+
     /// One marker of a picture: component, presentation and width.
     struct Marker {
         let component: Character
@@ -98,8 +101,10 @@ enum DateTimePicture {
             let width = modifier[modifier.index(after: comma)...]
             modifier = String(modifier[..<comma])
             let bounds = width.split(separator: "-", omittingEmptySubsequences: false)
-            minimumWidth = Int(bounds[0])
-            if bounds.count > 1 { maximumWidth = Int(bounds[1]) }
+            // Widths beyond `widestField` count as that: no field is wider,
+            // and a width of 1e18 would otherwise ask for that much padding.
+            minimumWidth = Int(bounds[0]).map { min($0, Self.widestField) }
+            if bounds.count > 1 { maximumWidth = Int(bounds[1]).map { min($0, Self.widestField) } }
         }
         var ordinal = false
         var zulu = false
@@ -138,6 +143,7 @@ enum DateTimePicture {
     /// Formats `millis` by `picture` in time zone `timezone` ("+0100", "-0500"; UTC when nil).
     /// - Throws: errors of ``analyse(_:position:)``, D3134 for an over-long time-zone picture.
     static func format(_ millis: Double, picture: String, timezone: String?, position: Int) throws(JSONataError) -> String {
+        try ISODateTime.checkRange(millis, position: position)
         let offsetMinutes = timezone.flatMap(parseOffset) ?? 0
         let fields = Fields(millis: millis + Double(offsetMinutes) * 60_000)
         var output = ""
@@ -216,13 +222,13 @@ enum DateTimePicture {
         if truncateYear {
             let mandatory = presentation.filter { $0.isNumber }.count
             if let maximum = marker.maximumWidth {
-                value %= Int(pow(10, Double(maximum)))
+                if maximum < 18 { value %= Int(pow(10, Double(maximum))) }
             } else if mandatory == 2 {
                 value %= 100
             }
         }
         let picture = try IntegerPicture(presentation + (marker.ordinal ? ";o" : ""), position: position)
-        return picture.format(Double(value))
+        return try picture.format(Double(value))
     }
 
     private static func name(_ text: String, _ marker: Marker, lowercaseDefault: Bool = false) -> String {
@@ -271,7 +277,8 @@ enum DateTimePicture {
             body = body.dropFirst()
         }
         let digits = body.filter { $0.isNumber }
-        guard !digits.isEmpty, digits.count == body.count - (body.contains(":") ? 1 : 0) else { return nil }
+        // At most hhmm: longer digit runs are not offsets (and would overflow).
+        guard !digits.isEmpty, digits.count <= 4, digits.count == body.count - (body.contains(":") ? 1 : 0) else { return nil }
         let number = Int(digits) ?? 0
         if body.contains(":") {
             let pieces = body.split(separator: ":")
@@ -331,13 +338,20 @@ enum DateTimePicture {
                 if presentation.allSatisfy({ $0.isNumber || $0 == "#" }) { presentation = "1" }
                 let picture = try IntegerPicture(presentation + (marker.ordinal ? ";o" : ""), position: position)
                 guard let value = picture.parse(captured) else { return nil }
+                // A component beyond a billion (a year of twenty digits) is
+                // no date; as an Int it would overflow the day count.
+                guard abs(value) <= 1e9 else {
+                    throw JSONataError(.dateOutOfRange, position: position, token: "\"\(text)\"")
+                }
                 values[marker.component] = Int(value)
             }
         }
         if let isPM, let hour = values["h"] {
             values["H"] = hour % 12 + (isPM ? 12 : 0)
         }
-        return instant(values, offsetMinutes: offsetMinutes)
+        let millis = instant(values, offsetMinutes: offsetMinutes)
+        try ISODateTime.checkRange(millis, position: position)
+        return millis
     }
 
     /// Pictures must name the date and time components without gaps.

@@ -24,6 +24,8 @@ struct IntegerPicture {
 
     let format: Format
     let ordinal: Bool
+    /// Where the call that uses the picture is, for errors.
+    let position: Int
 
     /// Parses a picture.
     /// - Throws: D3130 for an unsupported primary token, D3131 for digits of two families.
@@ -35,6 +37,7 @@ struct IntegerPicture {
             modifier = String(picture[picture.index(after: semicolon)...])
         }
         ordinal = modifier.hasPrefix("o")
+        self.position = position
         switch primary {
         case "I": format = .roman(uppercase: true)
         case "i": format = .roman(uppercase: false)
@@ -91,7 +94,13 @@ struct IntegerPicture {
     // MARK: - Formatting
 
     /// `value` (rounded toward zero) written by the picture.
-    func format(_ value: Double) -> String {
+    /// - Throws: D1001 for a value that is not finite; U1002 when the text
+    ///   would be longer than `maximumSize` bytes (roman numerals of 1e16
+    ///   are ten trillion Ms).
+    func format(_ value: Double, maximumSize: Int = EvaluationLimits().maximumValueSize) throws(JSONataError) -> String {
+        guard value.isFinite else {
+            throw JSONataError(.numberOverflow, position: position, token: JSONNumberFormatting.javaScriptString(value))
+        }
         let negative = value < 0
         let magnitude = abs(value).rounded(.towardZero)
         var text: String
@@ -100,6 +109,10 @@ struct IntegerPicture {
             text = Self.decimal(magnitude, zero: zero, minimumDigits: minimumDigits, grouping: grouping)
             if ordinal { text += Self.ordinalSuffix(magnitude) }
         case .roman(let uppercase):
+            // One M a thousand: the length is known before it is written.
+            guard magnitude / 1000 < Double(maximumSize) else {
+                throw JSONataError(.valueTooLarge, position: position, token: "roman numerals of \(JSONNumberFormatting.javaScriptString(magnitude))")
+            }
             text = Self.roman(Int(magnitude))
             if !uppercase { text = text.lowercased() }
         case .words(let wordCase):
@@ -110,7 +123,7 @@ struct IntegerPicture {
             case .title: text = NumberWords.titleCased(text)
             }
         case .letters(let uppercase):
-            text = Self.letters(Int(magnitude), uppercase: uppercase)
+            text = Self.letters(magnitude, uppercase: uppercase)
         }
         return negative ? "-" + text : text
     }
@@ -161,16 +174,19 @@ struct IntegerPicture {
         return text
     }
 
-    static func letters(_ value: Int, uppercase: Bool) -> String {
+    /// Bijective base 26 (`a`...`z`, `aa`...), computed in doubles so that
+    /// any finite magnitude is written (1e300 takes 213 letters).
+    static func letters(_ value: Double, uppercase: Bool) -> String {
         var remaining = value
-        var text = ""
+        var scalars: [Unicode.Scalar] = []
         let base = uppercase ? UInt32(65) : UInt32(97)
-        while remaining > 0 {
+        while remaining >= 1 {
             remaining -= 1
-            text = String(Character(Unicode.Scalar(base + UInt32(remaining % 26))!)) + text
-            remaining /= 26
+            let digit = remaining.truncatingRemainder(dividingBy: 26)
+            scalars.append(Unicode.Scalar(base + UInt32(digit))!)
+            remaining = ((remaining - digit) / 26).rounded(.down)
         }
-        return text
+        return String(String.UnicodeScalarView(scalars.reversed()))
     }
 
     // MARK: - Parsing
@@ -200,13 +216,14 @@ struct IntegerPicture {
         case .words:
             return NumberWords.parse(text.lowercased())
         case .letters(let uppercase):
-            var value = 0
+            // In doubles: sixteen letters already pass Int's range.
+            var value: Double = 0
             let base = uppercase ? UInt32(65) : UInt32(97)
             for scalar in text.unicodeScalars {
                 guard scalar.value >= base && scalar.value < base + 26 else { return nil }
-                value = value * 26 + Int(scalar.value - base) + 1
+                value = value * 26 + Double(scalar.value - base) + 1
             }
-            return Double(value)
+            return value.isFinite ? value : nil
         }
     }
 
@@ -325,6 +342,7 @@ enum NumberWords {
                 return nil
             }
         }
-        return total + current
+        let value = total + current
+        return value.isFinite ? value : nil
     }
 }

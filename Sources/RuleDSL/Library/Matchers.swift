@@ -42,6 +42,6 @@ extension FunctionLibrary {
             guard case .function(let function) = nextValue else { throw malformed }
             next = function
         }
-        return (RegexPattern.Match(text: text, index: Int(start), end: Int(end), groups: groups), next)
+        return (RegexPattern.Match(text: text, index: start.saturatingInt(), end: end.saturatingInt(), groups: groups), next)
     }
 }

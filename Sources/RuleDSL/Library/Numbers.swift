@@ -30,7 +30,7 @@ extension FunctionLibrary {
         },
         NativeFunction("round", "<n-n?:n>") { _, arguments throws(JSONataError) in
             guard let value = arguments[argument: 0].number else { return nil }
-            return .number(roundHalfEven(value, precision: Int(arguments[argument: 1].number ?? 0)))
+            return .number(roundHalfEven(value, precision: (arguments[argument: 1].number ?? 0).saturatingInt()))
         },
         NativeFunction("power", "<n-n:n>") { call, arguments throws(JSONataError) in
             guard let base = arguments[argument: 0].number, let exponent = arguments[argument: 1].number else { return nil }
@@ -51,7 +51,8 @@ extension FunctionLibrary {
         },
         NativeFunction("formatInteger", "<n-s:s>") { call, arguments throws(JSONataError) in
             guard let value = arguments[argument: 0].number, let picture = arguments[argument: 1].string else { return nil }
-            return .string(try IntegerPicture(picture, position: call.position).format(value))
+            return .string(try IntegerPicture(picture, position: call.position)
+                .format(value, maximumSize: call.evaluation.limits.maximumValueSize))
         },
         NativeFunction("parseInteger", "<s-s:n>") { call, arguments throws(JSONataError) in
             guard let text = arguments[argument: 0].string, let picture = arguments[argument: 1].string else { return nil }
@@ -64,10 +65,14 @@ extension FunctionLibrary {
         },
         NativeFunction("formatBase", "<n-n?:s>") { call, arguments throws(JSONataError) in
             guard let value = arguments[argument: 0].number else { return nil }
-            let radix = Int(arguments[argument: 1].number ?? 10)
-            guard (2...36).contains(radix) else { throw call.error(.radixOutOfRange, token: String(radix)) }
+            let requestedRadix = arguments[argument: 1].number ?? 10
+            let radix = requestedRadix.saturatingInt()
+            guard (2...36).contains(radix) else {
+                throw call.error(.radixOutOfRange, token: JSONNumberFormatting.javaScriptString(requestedRadix))
+            }
+            guard value.isFinite else { throw call.error(.numberOverflow, token: JSONNumberFormatting.javaScriptString(value)) }
             let rounded = roundHalfEven(value, precision: 0)
-            let text = String(Int64(abs(rounded)), radix: radix)
+            let text = integerDigits(abs(rounded), radix: radix)
             return .string(rounded < 0 ? "-" + text : text)
         },
     ]
@@ -94,11 +99,47 @@ extension FunctionLibrary {
         return value.isFinite ? value : nil
     }
 
+    /// The digits of a non-negative integral double in `radix`, exactly:
+    /// beyond 2^63 the double is taken apart into its significand and a
+    /// power of two, and multiplied out in 32-bit limbs.
+    static func integerDigits(_ value: Double, radix: Int) -> String {
+        if value < 9.2e18 { return String(Int64(value), radix: radix) }
+        var limbs: [UInt32] = [UInt32(truncatingIfNeeded: value.significandBitPattern | (1 << 52)),
+                               UInt32(truncatingIfNeeded: (value.significandBitPattern | (1 << 52)) >> 32)]
+        for _ in 0..<(Int(value.exponent) - 52) {
+            var carry: UInt32 = 0
+            for index in limbs.indices {
+                let doubled = UInt64(limbs[index]) << 1 | UInt64(carry)
+                limbs[index] = UInt32(truncatingIfNeeded: doubled)
+                carry = UInt32(doubled >> 32)
+            }
+            if carry != 0 { limbs.append(carry) }
+        }
+        var digits: [Character] = []
+        while limbs.contains(where: { $0 != 0 }) {
+            var remainder: UInt64 = 0
+            for index in limbs.indices.reversed() {
+                let current = remainder << 32 | UInt64(limbs[index])
+                limbs[index] = UInt32(current / UInt64(radix))
+                remainder = current % UInt64(radix)
+            }
+            digits.append(Character(String(remainder, radix: radix)))
+        }
+        return String(digits.reversed())
+    }
+
     /// Rounds to `precision` decimal places, halves to even, working on the
     /// decimal spelling so that 2.675 rounds as written.
     static func roundHalfEven(_ value: Double, precision: Int) -> Double {
         guard value.isFinite else { return value }
+        // No double has a digit 400 places after the point, and every double
+        // rounds to 0 at 400 places before it: beyond, the text would
+        // overflow to an infinity (or the exponent arithmetic would).
+        if precision >= 400 { return value }
+        if precision <= -400 { return 0 }
         let shifted = shiftDecimal(value, by: precision)
+        // Too large to shift: such a value has no digits at that precision.
+        guard shifted.isFinite else { return value }
         var rounded = shifted.rounded()
         if abs(shifted - shifted.rounded(.towardZero)) == 0.5 {
             rounded = 2 * (shifted / 2).rounded()
@@ -113,7 +154,7 @@ extension FunctionLibrary {
         var text = "\(value)"
         var exponent = places
         if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
-            exponent += Int(text[text.index(after: e)...]) ?? 0
+            exponent += Int(text[text.index(after: e)...]) ?? 0  // at most 3 digits: "\(value)" of a double
             text = String(text[..<e])
         }
         return Double("\(text)e\(exponent)") ?? value

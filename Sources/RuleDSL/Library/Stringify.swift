@@ -21,7 +21,10 @@ enum Stringify {
     static func roundedTo15Digits(_ value: Double) -> Double {
         var buffer = [CChar](repeating: 0, count: 40)
         _ = withVaList([value]) { vsnprintf(&buffer, 40, "%.15g", $0) }
-        return strtod(buffer, nil)
+        // The largest doubles round up past the last one (1.79769313486232e308
+        // is no double): those keep their own digits.
+        let rounded = strtod(buffer, nil)
+        return rounded.isFinite ? rounded : value
     }
 
     static func appendJSON(_ value: Value, to output: inout [UInt8], pretty: Bool, depth: Int, position: Int) throws(JSONataError) {

@@ -15,12 +15,14 @@ extension FunctionLibrary {
         NativeFunction("substring", "<s-nn?:s>") { _, arguments throws(JSONataError) in
             guard let text = arguments[argument: 0].string, let start = arguments[argument: 1].number else { return nil }
             let scalars = Array(text.unicodeScalars)
-            var begin = Int(start.rounded(.towardZero))
+            var begin = start.saturatingInt()
             if begin < 0 { begin = max(0, scalars.count + begin) }
             begin = min(begin, scalars.count)
             var end = scalars.count
             if let length = arguments[argument: 2].number {
-                end = length <= 0 ? begin : min(scalars.count, begin + Int(length.rounded(.towardZero)))
+                // Compared before adding: begin + a length of 1e300 would overflow.
+                let wanted = length.saturatingInt()
+                end = wanted <= 0 ? begin : (wanted >= scalars.count - begin ? scalars.count : begin + wanted)
             }
             return .string(String(String.UnicodeScalarView(scalars[begin..<max(begin, end)])))
         },
@@ -48,14 +50,16 @@ extension FunctionLibrary {
         NativeFunction("trim", "<s-:s>") { _, arguments throws(JSONataError) in
             arguments[argument: 0].string.map { .string(normalizeWhitespace($0)) }
         },
-        NativeFunction("pad", "<s-ns?:s>") { _, arguments throws(JSONataError) in
+        NativeFunction("pad", "<s-ns?:s>") { call, arguments throws(JSONataError) in
             guard let text = arguments[argument: 0].string, let width = arguments[argument: 1].number else { return nil }
             var padding = arguments[argument: 2].string ?? " "
             if padding.isEmpty { padding = " " }
             let length = text.unicodeScalars.count
-            let target = Int(abs(width).rounded(.towardZero))
+            let target = abs(width).saturatingInt()
             guard target > length else { return .string(text) }
             let paddingScalars = Array(padding.unicodeScalars)
+            let widest = paddingScalars.map { UTF8.width($0) }.max() ?? 1
+            try call.checkSize(text.utf8.count + min(Int.max / 8, target - length) * widest)
             let fill = String(String.UnicodeScalarView((0..<(target - length)).map { paddingScalars[$0 % paddingScalars.count] }))
             return .string(width < 0 ? fill + text : text + fill)
         },
@@ -74,7 +78,7 @@ extension FunctionLibrary {
             var limit = Int.max
             if let requested = arguments[argument: 2].number {
                 guard requested >= 0 else { throw call.error(.splitLimitNegative) }
-                limit = Int(requested)
+                limit = requested.saturatingInt()
             }
             var parts: [String]
             switch arguments[argument: 1] {
@@ -111,7 +115,7 @@ extension FunctionLibrary {
             var limit = Int.max
             if let requested = arguments[argument: 2].number {
                 guard requested >= 0 else { throw call.error(.matchLimitNegative) }
-                limit = Int(requested)
+                limit = requested.saturatingInt()
             }
             let found = try matches(call, function, in: text, limit: limit, functionName: "match")
             let objects = found.map { match -> Value in
@@ -165,7 +169,7 @@ extension FunctionLibrary {
         var limit = Int.max
         if let requested = arguments[argument: 3].number {
             guard requested >= 0 else { throw call.error(.replaceLimitNegative) }
-            limit = Int(requested)
+            limit = requested.saturatingInt()
         }
         let replacement = arguments[argument: 2]
         if case .function(let function)? = arguments[argument: 1] {

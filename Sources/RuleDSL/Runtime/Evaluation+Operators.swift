@@ -59,6 +59,10 @@ extension Evaluation {
         case .divide: result = a / b
         default: result = a.truncatingRemainder(dividingBy: b)
         }
+        // As in JSONata, a result beyond the doubles (`1e308 * 10`, `1/0`)
+        // is an infinity that fails where it is used: as an operand (above,
+        // D1001), in `$string` (D3001), or as the result (D1001, in
+        // `RuleExpression.evaluate`; the writer refuses it in `write`).
         return .number(result)
     }
 
@@ -103,7 +107,10 @@ extension Evaluation {
         guard size <= 10_000_000 else {
             throw JSONataError(.rangeTooLarge, position: position, token: JSONNumberFormatting.javaScriptString(size))
         }
-        return .array((Int(low)...Int(high)).map { .number(Double($0)) }, .sequence)
+        let count = Int(size)
+        try checkSize(count, position: position)
+        // Counted from `low` in doubles: the ends may lie beyond Int's range.
+        return .array((0..<count).map { .number(low + Double($0)) }, .sequence)
     }
 
     /// The result of `=` (or, `negated`, of `!=`): false when either side is

@@ -72,7 +72,7 @@ extension Evaluation {
         let items = value.asList
         var results: [Value] = []
         if case .number(let number) = predicate.kind, predicate.stages.isEmpty {
-            var index = Int(number.rounded(.down))
+            var index = number.saturatingFloor
             if index < 0 { index += items.count }
             guard index >= 0 && index < items.count else { return .array([], .sequence) }
             // A selected array is the result itself, so that further predicates index into it.
@@ -100,7 +100,7 @@ extension Evaluation {
     }
 
     private func matchesIndex(_ index: Double, _ position: Int, _ count: Int) -> Bool {
-        var wanted = Int(index.rounded(.down))
+        var wanted = index.saturatingFloor
         if wanted < 0 { wanted += count }
         return wanted == position
     }

@@ -18,13 +18,21 @@ public struct EvaluationLimits: Sendable {
     /// Nil (the default) means what is left of the calling thread's stack,
     /// less a reserve of 128 KiB for the host.
     public var stackBudgetBytes: Int?
+    /// The largest value one evaluation may build: a string of at most this
+    /// many UTF-8 bytes, an array of at most this many elements. Building a
+    /// larger one (`$pad("x", 1e16)`, a string doubled forty times) fails
+    /// with U1002 before the memory is asked for.
+    public var maximumValueSize: Int
 
     /// Creates limits: by default a depth of 10,000 levels, the thread's own
-    /// stack as the budget, and no time limit.
-    public init(maximumDepth: Int = 10_000, timeLimitMilliseconds: Int? = nil, stackBudgetBytes: Int? = nil) {
+    /// stack as the budget, no time limit, and values of up to 16,777,216
+    /// bytes or elements.
+    public init(maximumDepth: Int = 10_000, timeLimitMilliseconds: Int? = nil, stackBudgetBytes: Int? = nil,
+                maximumValueSize: Int = 16_777_216) {
         self.maximumDepth = maximumDepth
         self.timeLimitMilliseconds = timeLimitMilliseconds
         self.stackBudgetBytes = stackBudgetBytes
+        self.maximumValueSize = maximumValueSize
     }
 }
 
@@ -116,6 +124,15 @@ final class Evaluation: Frame {
                                    detail: "Expression evaluation timeout: Check for infinite loop")
             }
         }
+    }
+
+    /// Fails with U1002 when a value of `size` (UTF-8 bytes of a string,
+    /// elements of an array) would exceed the evaluation's size limit.
+    /// Called before the value is built, so the memory is never asked for.
+    @inline(__always)
+    func checkSize(_ size: Int, position: Int) throws(JSONataError) {
+        guard size > limits.maximumValueSize else { return }
+        throw JSONataError(.valueTooLarge, position: position, token: "\(size) bytes or elements")
     }
 
     // MARK: - Evaluate a node

@@ -93,6 +93,11 @@ struct NativeCall {
         try evaluation.apply(function, arguments, context: context, position: position)
     }
 
+    /// Fails with U1002 when a value of `size` would exceed the evaluation's size limit.
+    func checkSize(_ size: Int) throws(JSONataError) {
+        try evaluation.checkSize(size, position: position)
+    }
+
     /// An error of `code` at the call's position.
     func error(_ code: JSONataError.Code, token: String? = nil, detail: String? = nil) -> JSONataError {
         JSONataError(code, position: position, token: token, detail: detail)

@@ -53,6 +53,18 @@ static void run_once(cr_catalog *catalog) {
     cr_free(error);
     error = NULL;
 
+    /* A provider's timestamp beyond the dates (nanoseconds, 1e300) is an error, never a crash. */
+    const char *far_future = "{\"id\":\"x\",\"object\":\"chat.completion\",\"created\":1e16,\"model\":\"m\","
+                             "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"hi\"},\"finish_reason\":\"stop\"}]}";
+    cr_rule *openai_chat = cr_rule_get(catalog, "openai:chat", &error);
+    check(openai_chat != NULL, "cr_rule_get openai:chat", error);
+    status = cr_convert(openai_chat, "response_to_aog", NULL, (const uint8_t *)far_future, strlen(far_future), NULL, &output, &error);
+    check(status == CR_ERROR && error && strstr(error, "D3150"), "a created of 1e16 is a D3150 error", error);
+    cr_output_clear(&output);
+    cr_free(error);
+    error = NULL;
+    cr_rule_free(openai_chat);
+
     /* A drop, and an error with its position. */
     status = cr_convert(rule, "request_from_aog", NULL, (const uint8_t *)"{\"messages\": [}", 15, NULL, &output, &error);
     check(status == CR_ERROR && error && strstr(error, "line 1, column 15"), "error names the position", error);

@@ -1,0 +1,96 @@
+import RuleDSL
+import XCTest
+
+/// Numbers at and beyond the edges of what a machine integer or a date can
+/// hold, where an index, a length, a limit, a radix or a timestamp comes
+/// from an expression or a provider's body. Each gives a JSONata error or a
+/// defined result; none may trap (a trap kills the host process).
+final class NumericBoundaryTests: XCTestCase {
+    private func outcome(_ source: String, _ json: String? = nil) -> String {
+        do {
+            let document = try json.map { try JSONDocument(text: $0) }
+            guard let result = try RuleExpression(source).evaluate(document: document) else { return "undefined" }
+            var writer = JSONWriter()
+            try result.write(to: &writer)
+            return String(decoding: writer.bytes, as: UTF8.self)
+        } catch let error as JSONataError {
+            return error.code
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    func testArithmeticBeyondTheDoublesIsD1001() {
+        XCTAssertEqual(outcome("1/0"), "D1001")
+        XCTAssertEqual(outcome("1e308*10"), "D1001")
+        XCTAssertEqual(outcome("0/0"), "D1001")
+        XCTAssertEqual(outcome("$string(1/0)"), "D3001")
+        XCTAssertEqual(outcome("(1/0) + 1"), "D1001")
+        XCTAssertEqual(outcome("-(1e308) - 1e308"), "D1001")
+        XCTAssertEqual(outcome("$sum([1e308, 1e308])"), "D1001")
+        XCTAssertEqual(outcome("$average([1e308, 1e308])"), "D1001")
+        XCTAssertEqual(outcome("1e308 + 1"), "1e+308")
+    }
+
+    func testTheLargestDoubleKeepsItsDigitsInStrings() {
+        XCTAssertEqual(outcome("$string(1.7976931348623157e308)"), #""1.7976931348623157e+308""#)
+        XCTAssertEqual(outcome("$string(1e300)"), #""1e+300""#)
+    }
+
+    /// A provider's `created` in nanoseconds, or absurdly large, is a
+    /// positioned error in the rule, not a crash.
+    func testTimestampsOutsideTheDatesAreD3150() {
+        XCTAssertEqual(outcome("$fromMillis(created * 1000)", #"{"created": 1e16}"#), "D3150")
+        XCTAssertEqual(outcome("$fromMillis(1e300)"), "D3150")
+        XCTAssertEqual(outcome("$fromMillis(1e300, '[Y]')"), "D3150")
+        XCTAssertEqual(outcome("$fromMillis(8.64e15)"), #""275760-09-13T00:00:00.000Z""#)
+        XCTAssertEqual(outcome("$fromMillis(-8.64e15)"), #""-271821-04-20T00:00:00.000Z""#)
+        XCTAssertEqual(outcome(#"$toMillis("99999999999999999999", "[Y]")"#), "D3150")
+        XCTAssertEqual(outcome(#"$toMillis("2020-01-01T00:00:00+99999999999999999999", "[Y]-[M]-[D]T[H]:[m]:[s][Z]")"#), "undefined")
+        XCTAssertEqual(outcome(#"$fromMillis(0, "[Y,99999999999999999999]")"#), #""1970""#)
+        XCTAssertEqual(outcome(#"$fromMillis(0, "[Y,2-99999999999999999999]")"#), #""70""#)
+    }
+
+    func testPositionsAndLimitsSaturate() {
+        XCTAssertEqual(outcome(#"$substring("abc", 1e300)"#), #""""#)
+        XCTAssertEqual(outcome(#"$substring("abc", 1, 1e300)"#), #""bc""#)
+        XCTAssertEqual(outcome(#"$substring("abc", -1e300, 2)"#), #""ab""#)
+        XCTAssertEqual(outcome(#"$split("a,b", ",", 1e300)"#), #"["a","b"]"#)
+        XCTAssertEqual(outcome(#"$match("abc", /b/, 1e300).index"#), "1")
+        XCTAssertEqual(outcome(#"$replace("abc", "b", "x", 1e300)"#), #""axc""#)
+        XCTAssertEqual(outcome(#"$replace("abc", /b/, "x", 1e300)"#), #""axc""#)
+        XCTAssertEqual(outcome("[1,2,3][1e300]"), "undefined")
+        XCTAssertEqual(outcome("[1,2,3][-1e300]"), "undefined")
+        XCTAssertEqual(outcome(#""abc"[-1e300]"#), "undefined")
+        XCTAssertEqual(outcome("[1,2,3][[1e300, -1e300, 0]]"), "1")
+        XCTAssertEqual(outcome("[-1e300..-1e300]"), "[-1e+300]")
+    }
+
+    func testRoundingAndBasesAtTheExtremes() {
+        XCTAssertEqual(outcome("$round(1.5, 1e300)"), "1.5")
+        XCTAssertEqual(outcome("$round(1e300, 350)"), "1e+300")
+        XCTAssertEqual(outcome("$round(123.456, -1e300)"), "0")
+        XCTAssertEqual(outcome("$formatBase(10, 1e300)"), "D3100")
+        XCTAssertEqual(outcome("$formatBase($power(2, 64), 16)"), #""10000000000000000""#)
+        XCTAssertEqual(outcome("$formatBase(-$power(2, 70), 2)"), #""-1"# + String(repeating: "0", count: 70) + #"""#)
+        XCTAssertEqual(outcome("$formatBase(1e300)").count, 303)
+    }
+
+    func testIntegerPicturesOfHugeNumbers() {
+        XCTAssertEqual(outcome(#"$formatInteger(1e300, "I")"#), "U1002")
+        XCTAssertEqual(outcome(#"$formatInteger(1e16, "I")"#), "U1002")
+        XCTAssertEqual(outcome(#"$formatInteger(3999, "I")"#), #""MMMCMXCIX""#)
+        XCTAssertEqual(outcome(#"$formatInteger(28, "A")"#), #""AB""#)
+        XCTAssertEqual(outcome(#"$length($formatInteger(1e300, "a"))"#), "213")
+        XCTAssertEqual(outcome(#"$parseInteger("zzzzzzzzzzzzzzzz", "a")"#), "4.535309261540603e+22")
+        XCTAssertEqual(outcome(#"$parseInteger("ab", "a")"#), "28")
+        XCTAssertEqual(outcome(#"$length($formatInteger(1e300, "1"))"#), "301")
+    }
+
+    func testPaddingBeyondTheSizeLimitIsU1002() {
+        XCTAssertEqual(outcome(#"$pad("x", 9.3e18)"#), "U1002")
+        XCTAssertEqual(outcome(#"$pad("x", 1e16)"#), "U1002")
+        XCTAssertEqual(outcome(#"$pad("x", -1e300)"#), "U1002")
+        XCTAssertEqual(outcome("$pad(\"x\", -3, \"#\")"), "\"##x\"")
+    }
+}
