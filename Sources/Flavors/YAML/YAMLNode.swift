@@ -36,11 +36,23 @@ public struct YAMLScalar: Sendable, Hashable {
 
     /// The file position of the UTF-8 byte `offset` inside ``text``.
     public func position(ofUTF8Offset offset: Int) -> YAMLMark {
-        guard let segment = segments.last(where: { $0.textOffset <= offset }) else {
+        guard let segment = lastSegment(startingAtOrBefore: offset) else {
             let quoteWidth = (style == .singleQuoted || style == .doubleQuoted) ? 1 : 0
             return YAMLMark(line: mark.line, column: mark.column + quoteWidth + offset)
         }
         return YAMLMark(line: segment.line, column: segment.column + offset - segment.textOffset)
+    }
+
+    /// The last segment that starts at or before `offset`, by binary search
+    /// (segments are in text order; a long block scalar has one a line).
+    private func lastSegment(startingAtOrBefore offset: Int) -> YAMLTextSegment? {
+        var low = 0
+        var high = segments.count
+        while low < high {
+            let middle = (low + high) / 2
+            if segments[middle].textOffset <= offset { low = middle + 1 } else { high = middle }
+        }
+        return low > 0 ? segments[low - 1] : nil
     }
 
     /// Whether the scalar is untagged plain text that YAML 1.1 reads as null

@@ -6,8 +6,19 @@ import CYAML
 /// Anchors and aliases resolve, and so do YAML 1.1 merge keys (`<<`). These
 /// are errors, with line and column: a syntax error (an unclosed quote, a tab
 /// in indentation, ...), a duplicate key in a mapping, an alias to an unknown
-/// anchor, and more than one document in the file.
+/// anchor, more than one document in the file, nesting deeper than
+/// ``maximumNesting`` levels, and aliases that expand to more than
+/// ``maximumExpandedNodes`` nodes (each bounds the work of whoever walks
+/// the tree, and the recursion that releases it).
 public enum YAMLReader {
+    /// The deepest nesting of sequences and mappings a document may have,
+    /// counted through aliases (templates need fewer than ten).
+    public static let maximumNesting = 1_000
+    /// The most nodes a document may have once every alias is expanded: an
+    /// alias costs what it names, so that a few lines of aliases to aliases
+    /// cannot stand for billions of nodes.
+    public static let maximumExpandedNodes = 1_000_000
+
     /// Reads `text`; `file` names it in errors.
     /// - Throws: ``YAMLError``.
     public static func read(_ text: String, file: String = "") throws(YAMLError) -> YAMLNode? {
@@ -26,12 +37,30 @@ private struct YAMLTreeBuilder {
     let source: UnsafeBufferPointer<UInt8>
     let lineStarts: [Int]
 
-    private enum OpenNode {
-        case sequence(items: [YAMLNode], mark: YAMLMark, anchor: String?)
-        case mapping(entries: [YAMLMappingEntry], merged: [YAMLMappingEntry], pendingKey: YAMLNode?, mark: YAMLMark, anchor: String?)
+    /// A sequence or mapping under construction. Mutated in place on the
+    /// stack: a copy taken out and put back would copy its members on
+    /// every append, which made long mappings quadratic.
+    private struct OpenNode {
+        let isMapping: Bool
+        let mark: YAMLMark
+        let anchor: String?
+        var items: [YAMLNode] = []
+        var entries: [YAMLMappingEntry] = []
+        /// A scalar key's first line, found in constant time, so that a
+        /// mapping of many keys is checked for duplicates in one pass.
+        var keyLines: [String: Int] = [:]
+        var merged: [YAMLMappingEntry] = []
+        var pendingKey: YAMLNode?
+    }
+    /// How deep a finished node is and how many nodes it stands for.
+    private struct Measure {
+        var depth = 0
+        var nodes = 1
     }
     private var stack: [OpenNode] = []
-    private var anchors: [String: YAMLNode] = [:]
+    /// For each open container, the measure of what it holds so far.
+    private var openMeasures: [Measure] = []
+    private var anchors: [String: (node: YAMLNode, measure: Measure)] = [:]
     private var root: YAMLNode?
     private var documents = 0
 
@@ -111,64 +140,100 @@ private struct YAMLTreeBuilder {
             let scalar = YAMLScalar(
                 text: text, style: style, mark: mark,
                 segments: segments(for: text, style: style, start: event.start_mark, end: event.end_mark))
-            try complete(.scalar(scalar), anchor: Self.string(scalarData.anchor))
+            try complete(.scalar(scalar), Measure(), anchor: Self.string(scalarData.anchor), at: mark)
         case YAML_ALIAS_EVENT:
             let name = Self.string(event.data.alias.anchor) ?? ""
-            guard let node = anchors[name] else {
+            guard let (node, measure) = anchors[name] else {
                 throw error("alias *\(name) names no anchor defined before it", mark)
             }
-            try complete(node, anchor: nil)
+            try complete(node, measure, anchor: nil, at: mark)
         case YAML_SEQUENCE_START_EVENT:
-            stack.append(.sequence(items: [], mark: mark, anchor: Self.string(event.data.sequence_start.anchor)))
+            try open(OpenNode(isMapping: false, mark: mark, anchor: Self.string(event.data.sequence_start.anchor)), at: mark)
         case YAML_MAPPING_START_EVENT:
-            stack.append(.mapping(entries: [], merged: [], pendingKey: nil, mark: mark, anchor: Self.string(event.data.mapping_start.anchor)))
+            try open(OpenNode(isMapping: true, mark: mark, anchor: Self.string(event.data.mapping_start.anchor)), at: mark)
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-            switch stack.removeLast() {
-            case .sequence(let items, let mark, let anchor):
-                try complete(.sequence(items, mark: mark), anchor: anchor)
-            case .mapping(var entries, let merged, _, let mark, let anchor):
-                // Keys written in the mapping itself win over merged ones.
-                for entry in merged where !entries.contains(where: { sameScalarKey($0.key, entry.key) }) {
-                    entries.append(entry)
-                }
-                try complete(.mapping(entries, mark: mark), anchor: anchor)
+            var measure = openMeasures.removeLast()
+            measure.depth += 1
+            var finished = stack.removeLast()
+            guard finished.isMapping else {
+                try complete(.sequence(finished.items, mark: finished.mark), measure, anchor: finished.anchor, at: finished.mark)
+                return
             }
+            // Keys written in the mapping itself win over merged ones.
+            var present = Set(finished.keyLines.keys)
+            for entry in finished.merged {
+                if let text = entry.key.scalar?.text, !present.insert(text).inserted { continue }
+                finished.entries.append(entry)
+            }
+            try complete(.mapping(finished.entries, mark: finished.mark), measure, anchor: finished.anchor, at: finished.mark)
         default:
             break
         }
     }
 
+    /// Starts a container, unless it would nest deeper than the limit.
+    private mutating func open(_ node: OpenNode, at mark: YAMLMark) throws(YAMLError) {
+        guard stack.count < YAMLReader.maximumNesting else {
+            throw error("nesting deeper than \(YAMLReader.maximumNesting) levels", mark)
+        }
+        stack.append(node)
+        openMeasures.append(Measure(depth: 0, nodes: 1))
+    }
+
     /// Adds a finished node to the container being built, or makes it the root.
-    private mutating func complete(_ node: YAMLNode, anchor: String?) throws(YAMLError) {
-        if let anchor { anchors[anchor] = node }
-        guard let top = stack.popLast() else {
+    private mutating func complete(_ node: YAMLNode, _ measure: Measure, anchor: String?, at mark: YAMLMark) throws(YAMLError) {
+        if let anchor { anchors[anchor] = (node, measure) }
+        try account(measure, at: mark)
+        guard !stack.isEmpty else {
             root = node
             return
         }
-        switch top {
-        case .sequence(var items, let mark, let anchor):
-            items.append(node)
-            stack.append(.sequence(items: items, mark: mark, anchor: anchor))
-        case .mapping(var entries, var merged, let pendingKey, let mark, let anchor):
-            guard let key = pendingKey else {
-                stack.append(.mapping(entries: entries, merged: merged, pendingKey: node, mark: mark, anchor: anchor))
-                return
-            }
-            if let keyScalar = key.scalar, keyScalar.style == .plain, keyScalar.text == "<<" {
-                try merge(node, into: &merged, at: key.mark)
-            } else {
-                if let duplicate = entries.first(where: { $0.key == key || sameScalarKey($0.key, key) }) {
-                    throw error("duplicate key '\(key.scalar?.text ?? "")' (first at line \(duplicate.key.mark.line))", key.mark)
-                }
-                entries.append(YAMLMappingEntry(key: key, value: node))
-            }
-            stack.append(.mapping(entries: entries, merged: merged, pendingKey: nil, mark: mark, anchor: anchor))
+        let top = stack.count - 1
+        guard stack[top].isMapping else {
+            stack[top].items.append(node)
+            return
+        }
+        guard let key = stack[top].pendingKey else {
+            stack[top].pendingKey = node
+            return
+        }
+        stack[top].pendingKey = nil
+        if let keyScalar = key.scalar, keyScalar.style == .plain, keyScalar.text == "<<" {
+            try merge(node, into: &stack[top].merged, at: key.mark)
+        } else {
+            try checkUnique(key, inMappingAt: top)
+            stack[top].entries.append(YAMLMappingEntry(key: key, value: node))
         }
     }
 
-    private func sameScalarKey(_ left: YAMLNode, _ right: YAMLNode) -> Bool {
-        guard let leftText = left.scalar?.text, let rightText = right.scalar?.text else { return false }
-        return leftText == rightText
+    /// Adds a finished node's measure to its container's, failing when the
+    /// container grows too deep or stands for too many nodes.
+    private mutating func account(_ measure: Measure, at mark: YAMLMark) throws(YAMLError) {
+        guard measure.depth <= YAMLReader.maximumNesting else {
+            throw error("nesting deeper than \(YAMLReader.maximumNesting) levels (counted through aliases)", mark)
+        }
+        guard !openMeasures.isEmpty else { return }
+        let container = openMeasures.count - 1
+        openMeasures[container].depth = max(openMeasures[container].depth, measure.depth)
+        openMeasures[container].nodes += measure.nodes
+        guard openMeasures[container].nodes <= YAMLReader.maximumExpandedNodes else {
+            throw error("more than \(YAMLReader.maximumExpandedNodes) nodes once aliases are expanded", mark)
+        }
+    }
+
+    /// A scalar key is found by its text in constant time; other keys (rare
+    /// in templates) are compared with every earlier one.
+    private mutating func checkUnique(_ key: YAMLNode, inMappingAt index: Int) throws(YAMLError) {
+        if let text = key.scalar?.text {
+            if let line = stack[index].keyLines[text] {
+                throw error("duplicate key '\(text)' (first at line \(line))", key.mark)
+            }
+            stack[index].keyLines[text] = key.mark.line
+            return
+        }
+        if let duplicate = stack[index].entries.first(where: { $0.key == key }) {
+            throw error("duplicate key (first at line \(duplicate.key.mark.line))", key.mark)
+        }
     }
 
     /// A YAML 1.1 merge key: the entries of the merged mapping(s) that the
@@ -180,11 +245,13 @@ private struct YAMLTreeBuilder {
         case .sequence(let items, _): sources = items
         case .scalar: throw error("a merge key '<<' needs a mapping or a sequence of mappings", mark)
         }
+        var present = Set(entries.compactMap { $0.key.scalar?.text })
         for source in sources {
             guard let merged = source.mappingEntries else {
                 throw error("a merge key '<<' needs a mapping or a sequence of mappings", source.mark)
             }
-            for entry in merged where !entries.contains(where: { sameScalarKey($0.key, entry.key) }) {
+            for entry in merged {
+                if let text = entry.key.scalar?.text, !present.insert(text).inserted { continue }
                 entries.append(entry)
             }
         }

@@ -55,6 +55,7 @@ extension FunctionLibrary {
             for element in elements {
                 let callArguments = Array([accumulator, element, .number(Double(index)), array].prefix(max(2, function.arity)))
                 accumulator = try call.call(function, callArguments)
+                if let accumulator { try call.checkNesting(accumulator) }
                 index += 1
             }
             return accumulator

@@ -26,6 +26,7 @@ extension Evaluation {
         case .concatenate:
             let leftText = try left.map { v throws(JSONataError) in try Stringify.string(v, position: position) } ?? ""
             let rightText = try right.map { v throws(JSONataError) in try Stringify.string(v, position: position) } ?? ""
+            try checkSize(leftText.utf8.count + rightText.utf8.count, position: position)
             return .string(leftText + rightText)
         case .in:
             guard let left, let right else { return .bool(false) }

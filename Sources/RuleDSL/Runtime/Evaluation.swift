@@ -23,16 +23,23 @@ public struct EvaluationLimits: Sendable {
     /// larger one (`$pad("x", 1e16)`, a string doubled forty times) fails
     /// with U1002 before the memory is asked for.
     public var maximumValueSize: Int
+    /// The deepest that arrays and objects built by one evaluation may nest
+    /// into each other, as the JSON reader allows for documents. A fold
+    /// that wraps its accumulator deeper (`$reduce([1..100000],
+    /// function($a, $v) {{"a": $a}}, {})`) fails with U1002: so deep a
+    /// value could not even be released without overflowing the stack.
+    public var maximumValueNesting: Int
 
     /// Creates limits: by default a depth of 10,000 levels, the thread's own
-    /// stack as the budget, no time limit, and values of up to 16,777,216
-    /// bytes or elements.
+    /// stack as the budget, no time limit, values of up to 16,777,216 bytes
+    /// or elements, nested up to 1,000 levels.
     public init(maximumDepth: Int = 10_000, timeLimitMilliseconds: Int? = nil, stackBudgetBytes: Int? = nil,
-                maximumValueSize: Int = 16_777_216) {
+                maximumValueSize: Int = 16_777_216, maximumValueNesting: Int = 1_000) {
         self.maximumDepth = maximumDepth
         self.timeLimitMilliseconds = timeLimitMilliseconds
         self.stackBudgetBytes = stackBudgetBytes
         self.maximumValueSize = maximumValueSize
+        self.maximumValueNesting = maximumValueNesting
     }
 }
 

@@ -98,6 +98,13 @@ struct NativeCall {
         try evaluation.checkSize(size, position: position)
     }
 
+    /// Fails with U1002 when `value` nests deeper than the evaluation's limit.
+    func checkNesting(_ value: Value) throws(JSONataError) {
+        let limit = evaluation.limits.maximumValueNesting
+        guard value.nestsDeeper(than: limit) else { return }
+        throw error(.valueTooLarge, token: "nested more than \(limit) levels deep")
+    }
+
     /// An error of `code` at the call's position.
     func error(_ code: JSONataError.Code, token: String? = nil, detail: String? = nil) -> JSONataError {
         JSONataError(code, position: position, token: token, detail: detail)

@@ -7,6 +7,15 @@ struct Parser {
     /// A literal used as a path step: reported after the whole expression
     /// parsed, so that a syntax error later in the text is reported first.
     private var literalStepError: JSONataError?
+    /// How many `expression` calls are open: parentheses, brackets and
+    /// right operands nest the parser's own recursion.
+    private var nesting = 0
+
+    /// The deepest an expression's tree may be. Every pass over the tree
+    /// (checks, evaluation, release) recurses through it, so a deeper one
+    /// (`((((...))))`, or `1 + 1 + ...` 200,000 terms long) fails to compile
+    /// with U1001 instead of overflowing the thread's stack.
+    static let maximumNesting = 1_000
 
     private static let bindingPowers: [String: Int] = [
         ".": 75, "[": 80, "]": 0, "{": 70, "}": 0, "(": 80, ")": 0, ",": 0, "@": 80, "#": 80, ";": 0,
@@ -25,7 +34,23 @@ struct Parser {
             throw JSONataError(.syntaxError, position: parser.current.position, token: parser.current.text)
         }
         if let literalStepError = parser.literalStepError { throw literalStepError }
+        try checkHeight(root)
         return try ParentResolver.resolve(root)
+    }
+
+    /// Fails with U1001 when the tree is deeper than ``maximumNesting``.
+    /// Walks with a stack of its own: the tree may be too deep to recurse.
+    private static func checkHeight(_ root: Node) throws(JSONataError) {
+        var pending: [(node: Node, depth: Int)] = [(root, 1)]
+        while let (node, depth) = pending.popLast() {
+            guard depth <= maximumNesting else { throw tooDeep(at: node.position) }
+            node.forEachChild { pending.append(($0, depth + 1)) }
+        }
+    }
+
+    private static func tooDeep(at position: Int) -> JSONataError {
+        JSONataError(.depthExceeded, position: position,
+                     detail: "The expression nests deeper than \(maximumNesting) levels")
     }
 
     private func bindingPower(_ token: Token) -> Int {
@@ -55,10 +80,19 @@ struct Parser {
     }
 
     private mutating func expression(_ rightBindingPower: Int) throws(JSONataError) -> Node {
+        nesting += 1
+        defer { nesting -= 1 }
+        guard nesting <= Self.maximumNesting else { throw Self.tooDeep(at: current.position) }
         let token = current
         try advance()
         var left = try prefix(token)
+        // Each operator of a chain (`1 + 1 + ...`) nests the tree one level
+        // deeper without a recursive call: counted with the calls, so that
+        // no tree too deep to release is ever built.
+        var chain = 0
         while rightBindingPower < bindingPower(current) {
+            chain += 1
+            guard nesting + chain <= Self.maximumNesting else { throw Self.tooDeep(at: current.position) }
             let token = current
             try advance()
             left = try infix(token, left)

@@ -107,4 +107,55 @@ final class YAMLReaderTests: XCTestCase {
     func testEmptyDocumentIsNil() throws {
         XCTAssertNil(try YAMLReader.read("# only a comment\n"))
     }
+
+    // MARK: - Hostile documents
+
+    /// 50,000 levels of `[` once crashed the release of the tree; the
+    /// reader stops at the first level past the limit, with its position.
+    func testNestingDeeperThanTheLimitIsAPositionedError() {
+        let text = "x: " + String(repeating: "[", count: 50_000) + String(repeating: "]", count: 50_000)
+        assertError(text, contains: "nesting deeper than 1000 levels", line: 1, column: 3 + YAMLReader.maximumNesting)
+        XCTAssertNoThrow(try read("x: " + String(repeating: "[", count: 999) + String(repeating: "]", count: 999)))
+    }
+
+    func testNestingThroughAliasesCounts() {
+        let half = 600
+        let text = "a: &a " + String(repeating: "[", count: half) + String(repeating: "]", count: half)
+            + "\nb: " + String(repeating: "[", count: half) + "*a" + String(repeating: "]", count: half)
+        // Reported at the start of the first sequence that, holding the alias, passes the limit.
+        assertError(text, contains: "counted through aliases", line: 2, column: 4 + half - (YAMLReader.maximumNesting - half) - 1)
+    }
+
+    /// Aliases of aliases: a dozen short lines that stand for 10^12 nodes.
+    func testAliasesThatExpandBeyondTheLimitAreRefused() {
+        var lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+        for level in 1...11 {
+            let alias = "*a\(level - 1)"
+            lines.append("a\(level): &a\(level) [" + Array(repeating: alias, count: 10).joined(separator: ", ") + "]")
+        }
+        do {
+            _ = try YAMLReader.read(lines.joined(separator: "\n"), file: "t.yaml")
+            XCTFail("expected an error")
+        } catch {
+            XCTAssertTrue(error.message.contains("once aliases are expanded"), error.message)
+            XCTAssertEqual(error.mark.line, 6)
+        }
+    }
+
+    /// Many keys in one mapping: each is checked against the others in
+    /// constant time, and a duplicate is still found with both lines.
+    func testLongMappingsAreCheckedForDuplicates() throws {
+        let keys = (0..<20_000).map { "  k\($0): v" }
+        let root = try read("a:\n" + keys.joined(separator: "\n"))
+        XCTAssertEqual(root["a"]?.mappingEntries?.count, 20_000)
+        assertError("a:\n" + keys.joined(separator: "\n") + "\n  k7: again", contains: "duplicate key 'k7' (first at line 9)",
+                    line: 20_002, column: 3)
+    }
+
+    func testMergedKeysDoNotReplaceWrittenOnes() throws {
+        let root = try read("base: &b\n  x: 1\n  y: 2\nc:\n  <<: *b\n  x: 3\n")
+        XCTAssertEqual(root["c"]?["x"]?.scalar?.text, "3")
+        XCTAssertEqual(root["c"]?["y"]?.scalar?.text, "2")
+        XCTAssertEqual(root["c"]?.mappingEntries?.count, 2)
+    }
 }

@@ -93,4 +93,22 @@ final class NumericBoundaryTests: XCTestCase {
         XCTAssertEqual(outcome(#"$pad("x", -1e300)"#), "U1002")
         XCTAssertEqual(outcome("$pad(\"x\", -3, \"#\")"), "\"##x\"")
     }
+
+    /// A tree too deep to walk or release is refused when it is compiled.
+    func testExpressionsNestedTooDeeplyAreU1001() {
+        let chain = Array(repeating: "1", count: 200_000).joined(separator: " +\n")
+        XCTAssertThrowsError(try RuleExpression(chain)) { XCTAssertEqual(($0 as? JSONataError)?.code, "U1001") }
+        let parentheses = String(repeating: "(", count: 100_000) + "1" + String(repeating: ")", count: 100_000)
+        XCTAssertThrowsError(try RuleExpression(parentheses)) { XCTAssertEqual(($0 as? JSONataError)?.code, "U1001") }
+        XCTAssertEqual(outcome(Array(repeating: "1", count: 200).joined(separator: " + ")), "200")
+    }
+
+    /// A fold that wraps its accumulator: refused past the nesting limit
+    /// (the value could not be released), and a string that doubles
+    /// forty times stops at the size limit.
+    func testFoldsThatGrowWithoutBoundStopAtTheLimits() {
+        XCTAssertEqual(outcome(#"$reduce([1..100000], function($a, $v){{"a": $a}}, {})"#), "U1002")
+        XCTAssertEqual(outcome(#"$count($reduce([1..900], function($a, $v){{"a": $a}}, {}).**)"#), "901")
+        XCTAssertEqual(outcome(#"$reduce([1..40], function($a, $v){$a & $a}, "x")"#), "U1002")
+    }
 }
