@@ -156,8 +156,11 @@ void cr_stream_free(cr_stream *stream);
 /**
  * Checks a template file (or a plugin.yaml/plugin.json): *diagnostics is set
  * to a JSON array of {file, line, column, severity, message}. Returns CR_OK
- * when there is no error, CR_ERROR when there is one, CR_NOT_FOUND when the
- * file cannot be read.
+ * when there is no error (warnings allowed), CR_ERROR when there is one (a
+ * file that is not UTF-8 is one, reported at its first invalid byte; an
+ * error in one service fails that service only, but is reported),
+ * CR_NOT_FOUND when the file cannot be read, CR_INVALID_ARGUMENT when path
+ * is NULL.
  */
 int cr_lint_template(const char *path, char **diagnostics);
 

@@ -382,9 +382,20 @@ public func crStreamFree(_ stream: OpaquePointer?) {
 
 @_cdecl("cr_lint_template")
 public func crLintTemplate(_ path: UnsafePointer<CChar>?, _ diagnostics: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
-    guard let file = string(path), let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+    guard let file = string(path) else {
+        diagnostics?.pointee = cString("[]")
+        return Int32(CR_INVALID_ARGUMENT)
+    }
+    let text: String
+    switch TemplateText.read(file) {
+    case .text(let read):
+        text = read
+    case .unreadable:
         diagnostics?.pointee = cString("[]")
         return Int32(CR_NOT_FOUND)
+    case .notUTF8(let diagnostic):
+        diagnostics?.pointee = cString(diagnosticsJSON([diagnostic]))
+        return Int32(CR_ERROR)
     }
     let base = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
     let found: [TemplateDiagnostic]
@@ -392,7 +403,7 @@ public func crLintTemplate(_ path: UnsafePointer<CChar>?, _ diagnostics: UnsafeM
         found = PluginManifest.lint(text: text, file: file)
     } else {
         do throws(TemplateLoadError) {
-            found = try TemplateLoader.load(text: text, file: file, expectedName: base).warnings
+            found = try TemplateLoader.load(text: text, file: file, expectedName: base).diagnostics
         } catch {
             found = error.diagnostics
         }

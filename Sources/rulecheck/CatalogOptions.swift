@@ -11,22 +11,34 @@ struct CatalogOptions: ParsableArguments {
     @Option(name: .customLong("plugin"), help: "A plugin directory to load (repeatable): its plugin.yaml and templates/.")
     var pluginDirectories: [String] = []
 
-    /// The built-in catalog with the directories added.
-    /// - Throws: `ExitCode(2)` after printing what did not load (a template
-    ///   with errors, a missing directory, a malformed plugin manifest).
-    func loadCatalog() throws -> RuleCatalog {
-        do {
-            let catalog = try RuleCatalog()
-            for directory in templateDirectories {
-                let diagnostics = try catalog.addDirectory(directory)
-                for diagnostic in diagnostics where diagnostic.severity == .error { printError(diagnostic.description) }
-                if diagnostics.contains(where: { $0.severity == .error }) { throw ExitCode(2) }
-            }
-            for directory in pluginDirectories {
-                try catalog.addPlugin(directory: directory)
-            }
-            return catalog
-        } catch let error as CatalogError {
+    /// The built-in catalog with the directories added. A template or a
+    /// service that does not load is printed and left out: the rest is
+    /// served (the caller decides what that does to its exit status).
+    /// - Throws: `ExitCode(2)` after printing a directory that cannot be
+    ///   read or a malformed plugin manifest.
+    func loadCatalog() throws -> (catalog: RuleCatalog, somethingFailed: Bool) {
+        let catalog = try Self.builtinCatalog()
+        var somethingFailed = false
+        for directory in templateDirectories {
+            let diagnostics = try Self.exitingOnCatalogError { () throws(CatalogError) in try catalog.addDirectory(directory) }
+            for diagnostic in diagnostics where diagnostic.severity == .error { printError(diagnostic.description) }
+            if diagnostics.contains(where: { $0.severity == .error }) { somethingFailed = true }
+        }
+        for directory in pluginDirectories {
+            _ = try Self.exitingOnCatalogError { () throws(CatalogError) in try catalog.addPlugin(directory: directory) }
+        }
+        return (catalog, somethingFailed)
+    }
+
+    private static func builtinCatalog() throws -> RuleCatalog {
+        try exitingOnCatalogError { () throws(CatalogError) in try RuleCatalog() }
+    }
+
+    /// The result of `body`, or `ExitCode(2)` after printing its error.
+    private static func exitingOnCatalogError<Result>(_ body: () throws(CatalogError) -> Result) throws -> Result {
+        do throws(CatalogError) {
+            return try body()
+        } catch {
             printError("\(error)")
             throw ExitCode(2)
         }

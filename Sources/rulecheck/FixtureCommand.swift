@@ -5,15 +5,17 @@ import Foundation
 import RuleDSL
 
 /// `rulecheck FIXTURE FLAVOR:SERVICE` and `rulecheck DIR`: runs fixture files
-/// (spec/FIXTURES.md) against rules.
+/// (the fixture format is described in docs/fixtures.md) against rules.
 struct FixtureCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Run fixture files against rules (the default command).",
         discussion: """
             rulecheck FIXTURE FLAVOR:SERVICE runs one fixture file against a rule; rulecheck DIR runs every \
-            FLAVOR/SERVICE.json below DIR against the rule its file names. Exit status: 0 all cases pass, \
-            1 a case failed, 2 a file, rule or template could not be loaded.
+            FLAVOR/SERVICE.json below DIR against the rule its file names. A template or service of \
+            --templates that does not load is printed, and every fixture whose rule did load still runs. \
+            Exit status: 0 all cases pass, 1 a case failed, 2 a file, rule, template or service could not be \
+            loaded.
             """
     )
 
@@ -29,7 +31,7 @@ struct FixtureCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let catalog = try catalogOptions.loadCatalog()
+        let (catalog, somethingFailed) = try catalogOptions.loadCatalog()
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             printError("\(path): no such file or directory")
@@ -42,6 +44,7 @@ struct FixtureCommand: ParsableCommand {
             files = [(path, rule)]
         }
         var report = FixtureReport(json: json)
+        report.loadFailed = somethingFailed
         for file in files {
             try report.run(file: file.path, ruleArgument: file.rule, catalog: catalog)
         }

@@ -22,7 +22,9 @@ struct LintCommand: ParsableCommand {
                 diagnostics = BuiltinTemplates.flavorNames.flatMap { name in
                     Self.lint(text: BuiltinTemplates.text(of: name)!, file: "builtin:\(name).yaml", expectedName: name)
                 }
-            } else if let text = try? String(contentsOfFile: file, encoding: .utf8) {
+            } else if case .notUTF8(let diagnostic) = TemplateText.read(file) {
+                diagnostics = [diagnostic]
+            } else if case .text(let text) = TemplateText.read(file) {
                 let base = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
                 if base == "plugin" {
                     diagnostics = PluginManifest.lint(text: text, file: file)
@@ -45,7 +47,7 @@ struct LintCommand: ParsableCommand {
 
     static func lint(text: String, file: String, expectedName: String?) -> [TemplateDiagnostic] {
         do {
-            return try TemplateLoader.load(text: text, file: file, expectedName: expectedName).warnings
+            return try TemplateLoader.load(text: text, file: file, expectedName: expectedName).diagnostics
         } catch {
             return error.diagnostics
         }
@@ -62,7 +64,7 @@ struct ListCommand: ParsableCommand {
     @OptionGroup var catalogOptions: CatalogOptions
 
     func run() throws {
-        let catalog = try catalogOptions.loadCatalog()
+        let catalog = try catalogOptions.loadCatalog().catalog
         for flavor in catalog.flavorNames {
             guard let template = catalog.template(flavor) else { continue }
             for service in template.rules.services.keys.sorted() {

@@ -40,7 +40,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var catalogOptions: CatalogOptions
 
     func run() throws {
-        let catalog = try catalogOptions.loadCatalog()
+        let catalog = try catalogOptions.loadCatalog().catalog
         let compiled = try compiledRule(catalog, rule)
         let variables = try parsedVariables()
         let inputHeaders = try parsedHeaders()
@@ -159,7 +159,7 @@ struct ExplainCommand: ParsableCommand {
     @OptionGroup var catalogOptions: CatalogOptions
 
     func run() throws {
-        let catalog = try catalogOptions.loadCatalog()
+        let catalog = try catalogOptions.loadCatalog().catalog
         let compiled = try compiledRule(catalog, rule)
         var kinds = compiled.rules.definedConversions
         if let conversion {

@@ -59,6 +59,35 @@ final class CommandsTests: XCTestCase {
         XCTAssertTrue(result.standardError.contains("the file is for rule ollama:chat, not ollama:nothing"), result.standardError)
     }
 
+    /// A broken service in --templates is printed; the fixtures of rules
+    /// that loaded still run, and the exit status says something failed.
+    func testFixturesRunWhenAnotherServiceFailedToLoad() throws {
+        let template = try temporaryFile("ollama.yaml", """
+            name: ollama
+            services:
+              chat:
+                request_from_aog:
+                  conversion:
+                    - converter: jsonata
+                      config: '{"messages": messages}'
+              embed:
+                request_from_aog:
+                  conversion:
+                    - converter: jsonata
+                      config: '{'
+            """)
+        let fixture = try temporaryFile("chat.json", """
+            {"rule": "ollama:chat", "cases": [{"name": "carried", "conversion": "request_from_aog",
+              "input": {"body": {"messages": []}}, "expect": {"body": {"messages": []}}}]}
+            """)
+        let directory = (template as NSString).deletingLastPathComponent
+        let result = try RuleCheckProcess.run([fixture, "ollama:chat", "--templates", directory])
+        XCTAssertEqual(result.status, 2, result.standardError)
+        XCTAssertTrue(result.standardOutput.contains("ok   carried"), result.standardOutput)
+        XCTAssertTrue(result.standardOutput.hasSuffix("1 passed, 0 failed\n"), result.standardOutput)
+        XCTAssertTrue(result.standardError.contains("ollama.yaml:12:"), result.standardError)
+    }
+
     func testLintPrintsPositionsAndExitCodes() throws {
         let template = try temporaryFile("t.yaml", "name: t\nservices:\n  chat:\n    support_model: []\n    request_to_aog:\n      conversion:\n        - converter: jsonata\n          config: |\n            { \"a\": $undefinedFn(1) ,}\n")
         let result = try RuleCheckProcess.run(["lint", template])

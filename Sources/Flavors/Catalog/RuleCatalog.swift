@@ -66,12 +66,17 @@ public final class RuleCatalog: @unchecked Sendable {
     /// - Throws: ``CatalogError/templateFailed(_:)`` if a built-in template does not load (a defect of the library).
     public init() throws(CatalogError) {
         for name in BuiltinTemplates.flavorNames {
+            let template: FlavorTemplate
             do throws(TemplateLoadError) {
-                snapshot.builtins[name] = try TemplateLoader.load(text: BuiltinTemplates.text(of: name)!,
-                                                                  file: "builtin:\(name).yaml", expectedName: name)
+                template = try TemplateLoader.load(text: BuiltinTemplates.text(of: name)!,
+                                                   file: "builtin:\(name).yaml", expectedName: name)
             } catch {
                 throw .templateFailed(error)
             }
+            guard template.serviceErrors.isEmpty else {
+                throw .templateFailed(TemplateLoadError(diagnostics: template.serviceErrors))
+            }
+            snapshot.builtins[name] = template
         }
     }
 
@@ -149,6 +154,9 @@ public final class RuleCatalog: @unchecked Sendable {
                 localTemplates[flavorName] = template
             }
             guard let rules = template!.rules.services[serviceName] else {
+                if template!.failedServices.contains(serviceName) {
+                    throw .templateFailed(TemplateLoadError(diagnostics: template!.serviceErrors))
+                }
                 throw .unreadable(path: manifest.file, reason: "service \(service.serviceName): config_ref \(service.configRef): flavor \(flavorName) has no service \(serviceName)")
             }
             services[service.serviceName] = rules.named(flavor: manifest.provider.name, service: service.serviceName)
@@ -174,9 +182,11 @@ public final class RuleCatalog: @unchecked Sendable {
 
     /// Adds (or reloads) a directory of templates (`*.yaml`, `*.yml`); its
     /// flavors replace built-in ones of the same name. Every template is
-    /// loaded before any is swapped in; one that fails keeps its previous
-    /// version in service.
-    /// - Returns: the diagnostics of every file (warnings and errors).
+    /// loaded before any is swapped in. A template whose file fails keeps
+    /// its previous version in service; a service that fails keeps its
+    /// previous version while the template's other services are updated.
+    /// - Returns: the diagnostics of every file (warnings and errors): an
+    ///   error means that a file or a service did not load (the rest did).
     /// - Throws: ``CatalogError/unreadable(path:reason:)`` when the directory cannot be listed.
     @discardableResult
     public func addDirectory(_ path: String) throws(CatalogError) -> [TemplateDiagnostic] {
@@ -193,15 +203,23 @@ public final class RuleCatalog: @unchecked Sendable {
         for name in names {
             let file = (path as NSString).appendingPathComponent(name)
             let flavorName = (name as NSString).deletingPathExtension
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                diagnostics.append(TemplateDiagnostic(file: file, line: 1, column: 1, severity: .error, message: "cannot read the file as UTF-8"))
+            let text: String
+            switch TemplateText.read(file) {
+            case .text(let read):
+                text = read
+            case .unreadable:
+                diagnostics.append(TemplateDiagnostic(file: file, line: 1, column: 1, severity: .error, message: "cannot read the file"))
+                if let old = previous[flavorName] { loaded[flavorName] = old }
+                continue
+            case .notUTF8(let diagnostic):
+                diagnostics.append(diagnostic)
                 if let old = previous[flavorName] { loaded[flavorName] = old }
                 continue
             }
             do throws(TemplateLoadError) {
                 let template = try TemplateLoader.load(text: text, file: file, expectedName: flavorName)
-                loaded[template.name] = template
-                diagnostics += template.warnings
+                loaded[template.name] = template.keepingFailedServices(from: previous[template.name])
+                diagnostics += template.diagnostics
             } catch {
                 diagnostics += error.diagnostics
                 if let old = previous[flavorName] { loaded[flavorName] = old }

@@ -1,10 +1,19 @@
 import ConversionRules
 import RuleDSL
 
-/// Loads flavor templates (FORMAT.md §2-§5, DECISIONS F4): every expression
-/// is compiled at load time; unknown keys are warnings; wrong types and
-/// invalid values are errors; all problems of a file are reported together,
-/// each with file, line and column (inside expressions too).
+/// Loads flavor templates: every expression is compiled at load time, and
+/// every problem of a file is reported together, each with file, line and
+/// column (inside expressions too).
+///
+/// How far a problem reaches:
+/// - an unknown key, or a malformed metadata value (an `extra_headers` that
+///   is not a JSON object of strings), is a warning, and the service loads
+///   without that value;
+/// - an error inside a service (an expression that does not compile, a step
+///   of the wrong shape) fails that service only; the file's other services
+///   load (see ``FlavorTemplate/failedServices``);
+/// - an error of the file itself (YAML syntax, no name, `services` that is
+///   not a mapping) fails the whole template.
 public enum TemplateLoader {
     /// The variables the gateway passes to conversions (FORMAT.md §6).
     public static let contextVariables: Set<String> = ["model", "stream", "id"]
@@ -13,7 +22,9 @@ public enum TemplateLoader {
     /// - Parameters:
     ///   - file: the name used in diagnostics.
     ///   - expectedName: when given, `name:` must equal it (built-in templates: the file's base name).
-    /// - Throws: ``TemplateLoadError`` with every diagnostic when there is any error.
+    /// - Throws: ``TemplateLoadError`` with every diagnostic when the file
+    ///   itself has an error; errors inside a service are in the returned
+    ///   template's ``FlavorTemplate/serviceErrors`` instead.
     public static func load(text: String, file: String, expectedName: String? = nil) throws(TemplateLoadError) -> FlavorTemplate {
         var reader = TemplateReader(file: file)
         let root: YAMLNode?
@@ -24,10 +35,10 @@ public enum TemplateLoader {
         }
         let template = reader.template(root, expectedName: expectedName)
         reader.diagnostics.sort { ($0.line, $0.column) < ($1.line, $1.column) }
-        if reader.diagnostics.contains(where: { $0.severity == .error }) || template == nil {
+        guard let template, !reader.fileFailed else {
             throw TemplateLoadError(diagnostics: reader.diagnostics)
         }
-        return template!
+        return template
     }
 }
 
@@ -35,6 +46,11 @@ public enum TemplateLoader {
 private struct TemplateReader {
     let file: String
     var diagnostics: [TemplateDiagnostic] = []
+    /// Whether an error outside every service was found: the whole file fails.
+    var fileFailed = false
+    /// How errors are reported while reading metadata: as warnings, since
+    /// the service loads without a malformed value.
+    private var metadataValuesAreOptional = false
 
     init(file: String) { self.file = file }
 
@@ -47,7 +63,19 @@ private struct TemplateReader {
         diagnostics.append(TemplateDiagnostic(file: file, line: mark.line, column: mark.column, severity: severity, message: message))
     }
 
-    mutating func error(_ node: YAMLNode, _ message: String) { report(.error, node.mark, message) }
+    mutating func error(_ node: YAMLNode, _ message: String) {
+        if metadataValuesAreOptional {
+            report(.warning, node.mark, message + "; the service loads without it")
+        } else {
+            report(.error, node.mark, message)
+        }
+    }
+
+    /// Reports an error of the file itself, which fails the whole template.
+    mutating func fileError(_ node: YAMLNode, _ message: String) {
+        fileFailed = true
+        report(.error, node.mark, message)
+    }
 
     mutating func unknownKey(_ key: YAMLNode, known: Set<String>, in place: String) {
         let name = key.scalar?.text ?? "?"
@@ -121,10 +149,14 @@ private struct TemplateReader {
 
     mutating func template(_ root: YAMLNode?, expectedName: String?) -> FlavorTemplate? {
         guard let root else {
+            fileFailed = true
             report(.error, YAMLMark(line: 1, column: 1), "the template is empty")
             return nil
         }
-        guard let entries = mapping(root, "a template") else { return nil }
+        guard let entries = root.mappingEntries else {
+            fileError(root, "a template must be a mapping, found \(root.kindDescription)")
+            return nil
+        }
         var name: String? = nil
         var version = ""
         var services: [String: ServiceRules] = [:]
@@ -133,29 +165,50 @@ private struct TemplateReader {
         for entry in entries {
             switch entry.key.scalar?.text {
             case "name":
-                name = string(entry.value, "name")
-                if let name, let expectedName, name != expectedName {
-                    error(entry.value, "flavor name \(name) does not match the file name \(expectedName)")
+                guard let text = entry.value.scalar?.text else {
+                    fileError(entry.value, "name must be a string, found \(entry.value.kindDescription)")
+                    continue
+                }
+                name = text
+                if let expectedName, text != expectedName {
+                    fileError(entry.value, "flavor name \(text) does not match the file name \(expectedName)")
                 }
             case "version": version = string(entry.value, "version") ?? ""
-            case "services": pendingServices = mapping(entry.value, "services") ?? []
+            case "services":
+                if entry.value.scalar?.isNull == true { continue }
+                guard let serviceEntries = entry.value.mappingEntries else {
+                    fileError(entry.value, "services must be a mapping, found \(entry.value.kindDescription)")
+                    continue
+                }
+                pendingServices = serviceEntries
             default: unknownKey(entry.key, known: ["name", "version", "services"], in: "the template")
             }
         }
         guard let name, !name.isEmpty else {
-            error(root, "the template has no name")
+            fileError(root, "the template has no name")
             return nil
         }
+        var failedServices: [String] = []
         for entry in pendingServices {
-            guard let serviceName = string(entry.key, "a service name") else { continue }
-            if let (rules, serviceMetadata) = service(entry.value, flavor: name, service: serviceName) {
-                services[serviceName] = rules
-                metadata[serviceName] = serviceMetadata
+            guard let serviceName = entry.key.scalar?.text else {
+                error(entry.key, "a service name must be a string, found \(entry.key.kindDescription)")
+                continue
             }
+            let errorsBefore = diagnostics.filter { $0.severity == .error }.count
+            let loaded = service(entry.value, flavor: name, service: serviceName)
+            guard let (rules, serviceMetadata) = loaded, diagnostics.filter({ $0.severity == .error }).count == errorsBefore else {
+                failedServices.append(serviceName)
+                continue
+            }
+            services[serviceName] = rules
+            metadata[serviceName] = serviceMetadata
         }
+        let inFileOrder = diagnostics.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
         return FlavorTemplate(name: name, version: version, file: file,
                               rules: FlavorRules(name: name, services: services), metadata: metadata,
-                              warnings: diagnostics.filter { $0.severity == .warning }.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
+                              warnings: inFileOrder.filter { $0.severity == .warning },
+                              failedServices: failedServices.sorted(),
+                              serviceErrors: inFileOrder.filter { $0.severity == .error })
     }
 
     mutating func service(_ node: YAMLNode, flavor: String, service: String) -> (ServiceRules, ServiceMetadata)? {
@@ -170,7 +223,9 @@ private struct TemplateReader {
             if let kind = ConversionKind(rawValue: key) {
                 pipelines[kind] = pipeline(entry.value, rule: "\(flavor):\(service)", conversion: key)
             } else if Self.serviceMetadataKeys.contains(key) {
+                metadataValuesAreOptional = true
                 readMetadata(key, entry.value, into: &metadata)
+                metadataValuesAreOptional = false
             } else {
                 unknownKey(entry.key, known: Self.serviceMetadataKeys.union(ConversionKind.allCases.map(\.rawValue)),
                            in: "service \(service)")

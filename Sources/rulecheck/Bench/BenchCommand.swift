@@ -32,7 +32,7 @@ struct BenchCommand: ParsableCommand {
     var seconds: Double = 1.0
 
     func run() throws {
-        let catalog = try CatalogOptions.parse([]).loadCatalog()
+        let catalog = try CatalogOptions.parse([]).loadCatalog().catalog
         let scenarios = try BenchScenarios.all(catalog: catalog).filter { scenario == nil || $0.name.lowercased() == scenario!.lowercased() }
         guard !scenarios.isEmpty else { throw ValidationError("no scenario named \(scenario ?? "")") }
         var failed = false

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int failures = 0;
 
@@ -119,6 +120,17 @@ int main(int argc, char **argv) {
     char *diagnostics = NULL;
     int status = cr_lint_template("/no/such/template.yaml", &diagnostics);
     check(status == CR_NOT_FOUND, "cr_lint_template on a missing file", NULL);
+    cr_free(diagnostics);
+    diagnostics = NULL;
+    {
+        char path[] = "/tmp/cr-lint-XXXXXX";
+        int descriptor = mkstemp(path);
+        check(descriptor >= 0 && write(descriptor, "name: x\n\xff\n", 10) == 10, "write a file that is not UTF-8", NULL);
+        close(descriptor);
+        status = cr_lint_template(path, &diagnostics);
+        check(status == CR_ERROR && diagnostics && strstr(diagnostics, "byte offset 8"), "cr_lint_template names the byte that is not UTF-8", diagnostics);
+        unlink(path);
+    }
     cr_free(diagnostics);
     cr_catalog_free(catalog);
     printf("c interface: %d passed, %d failed\n", failures == 0 ? 1 : 0, failures == 0 ? 0 : 1);

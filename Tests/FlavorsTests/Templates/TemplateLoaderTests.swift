@@ -7,7 +7,7 @@ final class TemplateLoaderTests: XCTestCase {
     private func diagnostics(_ text: String) -> [String] {
         do {
             let template = try TemplateLoader.load(text: text, file: "t.yaml", expectedName: "t")
-            return template.warnings.map(\.description)
+            return template.diagnostics.map(\.description)
         } catch {
             return error.diagnostics.map(\.description)
         }
@@ -102,10 +102,10 @@ final class TemplateLoaderTests: XCTestCase {
                       config: {set: [a]}
             """), [
             "t.yaml:1:7: error: flavor name other does not match the file name t",
-            "t.yaml:4:23: error: request_segments must be an integer",
-            "t.yaml:5:20: error: extra_headers: the value of X must be a string",
-            "t.yaml:6:25: error: install_raw_routes must be true or false",
-            "t.yaml:7:16: error: endpoints must be a list of strings, found a scalar",
+            "t.yaml:4:23: warning: request_segments must be an integer; the service loads without it",
+            "t.yaml:5:20: warning: extra_headers: the value of X must be a string; the service loads without it",
+            "t.yaml:6:25: warning: install_raw_routes must be true or false; the service loads without it",
+            "t.yaml:7:16: warning: endpoints must be a list of strings, found a scalar; the service loads without it",
             "t.yaml:13:24: error: S0211 The symbol , cannot be used as a unary operator",
             "t.yaml:15:22: error: unknown converter 'unknown'; use jsonata, header or action_if",
             "t.yaml:17:29: error: invalid regular expression: (",
