@@ -138,8 +138,12 @@ cr_stream *cr_stream_open_two_hop(const cr_catalog *catalog, const char *client_
 
 /**
  * Feeds bytes as they arrive; *output (length *output_length, possibly 0) is
- * set to the bytes to send now, whole frames only. After an error the stream
- * stays failed.
+ * set to the bytes to send now, whole frames only. When a payload fails, the
+ * frames of the payloads before it are delivered first (this call returns
+ * CR_OK with them, and the next cr_stream_feed or cr_stream_finish returns
+ * CR_ERROR), so the output does not depend on how the input was split.
+ * After an error the stream stays failed. Feeding a finished stream returns
+ * CR_INVALID_ARGUMENT.
  */
 int cr_stream_feed(cr_stream *stream, const uint8_t *bytes, size_t length,
                    uint8_t **output, size_t *output_length, char **error);

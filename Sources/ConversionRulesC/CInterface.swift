@@ -359,6 +359,12 @@ private func streamStep(_ stream: OpaquePointer?, _ output: UnsafeMutablePointer
 public func crStreamFeed(_ stream: OpaquePointer?, _ input: UnsafePointer<UInt8>?, _ length: Int,
                          _ output: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?, _ outputLength: UnsafeMutablePointer<Int>?,
                          _ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    if let handle = object(stream, as: StreamHandle.self), handle.rewriter.isFinished {
+        setError(errorOut, "cr_stream_feed after cr_stream_finish: the stream is finished; open a new one")
+        output?.pointee = nil
+        outputLength?.pointee = 0
+        return Int32(CR_INVALID_ARGUMENT)
+    }
     let data = bytes(input, length)
     return streamStep(stream, output, outputLength, errorOut) { rewriter throws(ConversionError) in try rewriter.feed(data) }
 }

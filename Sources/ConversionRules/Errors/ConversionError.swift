@@ -14,8 +14,10 @@ public struct ConversionError: Error, Sendable, CustomStringConvertible {
         case resultNotJSON(JSONWriteError)
         /// The flavor has no such service (DECISIONS T2).
         case missingService(flavor: String, service: String)
-        /// A stream payload failed; the chunk's index and the error (DECISIONS S8).
+        /// A stream payload failed; the chunk's index and the error.
         case streamChunk(index: Int, ConversionError)
+        /// Bytes were fed to a stream that was already finished.
+        case streamFinished
     }
 
     /// The rule, as `flavor:service`.
@@ -49,6 +51,8 @@ public struct ConversionError: Error, Sendable, CustomStringConvertible {
             return "flavor \(flavor) has no service \(service)"
         case .streamChunk(let index, let error):
             return "stream chunk \(index): \(error)"
+        case .streamFinished:
+            return "\(place): the stream was already finished; open a new one for more input"
         }
     }
 }

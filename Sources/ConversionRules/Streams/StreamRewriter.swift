@@ -28,8 +28,10 @@ public struct StreamOutput: Sendable, Equatable {
 /// - Prologue entries go before the first output payload, epilogue entries
 ///   after the last, framed like payloads; an entry starting with `data:` is
 ///   taken as already framed (its text after `data:` is the payload).
-/// - A payload that fails ends the stream with an error naming its index;
-///   what was returned before stays whole frames.
+/// - A payload that fails ends the stream with an error naming its index.
+///   Every payload before it is delivered as whole frames first: when one
+///   read completes good payloads and then a failing one, that read returns
+///   the good frames and the next call (`feed` or `finish`) throws.
 ///
 /// The output does not depend on how the input is split into reads. A
 /// rewriter belongs to one stream and one thread at a time.
@@ -51,6 +53,9 @@ public struct StreamRewriter {
     private var payloadIndex = 0
     private var failure: ConversionError?
     private var finished = false
+
+    /// Whether ``finish()`` was called: the stream takes no more input.
+    public var isFinished: Bool { finished }
 
     /// The headers of the first converted payload (the response head), or the
     /// input headers until one is converted.
@@ -132,16 +137,30 @@ public struct StreamRewriter {
 
     /// Converts the payloads that `bytes` completes.
     /// - Throws: ``ConversionError`` (reason ``ConversionError/Reason/streamChunk(index:_:)``)
-    ///   when a payload fails; the rewriter then stays failed.
+    ///   when a payload fails, once the frames of the payloads before it
+    ///   were returned; the rewriter then stays failed. Reason
+    ///   ``ConversionError/Reason/streamFinished`` after ``finish()``.
     public mutating func feed(_ bytes: [UInt8]) throws(ConversionError) -> StreamOutput {
         if let failure { throw failure }
+        guard !finished else { throw ConversionError(rule: "stream", conversion: "feed", step: nil, reason: .streamFinished) }
         if passThrough {
             let payloads = decoder.feed(bytes)
             return StreamOutput(bytes: bytes, payloads: payloads)
         }
+        return try convert(decoder.feed(bytes))
+    }
+
+    /// The frames of `payloads`, up to the first that fails. With frames to
+    /// deliver, the failure is kept for the next call; without, it is thrown.
+    private mutating func convert(_ payloads: [[UInt8]]) throws(ConversionError) -> StreamOutput {
         var output = StreamOutput()
-        for payload in decoder.feed(bytes) {
-            try process(payload, into: &output)
+        for payload in payloads {
+            do throws(ConversionError) {
+                try process(payload, into: &output)
+            } catch {
+                if output.bytes.isEmpty { throw error }
+                return output
+            }
         }
         return output
     }
@@ -154,10 +173,10 @@ public struct StreamRewriter {
         guard !finished else { return StreamOutput() }
         finished = true
         if passThrough { return StreamOutput(payloads: decoder.finish()) }
-        var output = StreamOutput()
-        for payload in decoder.finish() {
-            try process(payload, into: &output)
-        }
+        var output = try convert(decoder.finish())
+        // A failure in the last payloads: their good frames are returned
+        // now, the error by the next call.
+        if failure != nil { return output }
         let framing = outputFraming ?? inputFraming
         if pendingPrologue { writePrologue(framing, into: &output) }
         for entry in epilogue { write(entry, framing, into: &output) }

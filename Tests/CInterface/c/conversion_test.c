@@ -91,6 +91,11 @@ static void run_once(cr_catalog *catalog) {
     status = cr_stream_finish(stream, &out, &out_length, &error);
     check(status == CR_OK, "stream finish", error);
     cr_free(out);
+    out = NULL;
+    status = cr_stream_feed(stream, (const uint8_t *)events, strlen(events), &out, &out_length, &error);
+    check(status == CR_INVALID_ARGUMENT && out == NULL && error && strstr(error, "after cr_stream_finish"), "feeding a finished stream", error);
+    cr_free(error);
+    error = NULL;
     char *headers = cr_stream_headers(stream);
     check(headers && strstr(headers, "application/x-ndjson"), "stream headers", headers);
     cr_free(headers);

@@ -135,4 +135,46 @@ final class StreamRewriterTests: XCTestCase {
             XCTAssertEqual(try rewrite(ndjson, splits: [split], make: makeNDJSON), wholeNDJSON)
         }
     }
+
+    /// The frames delivered before a failing payload, and then the error,
+    /// are the same whatever the split: `good\nbad\n` in one read once lost
+    /// the good payload's frame.
+    func testTheFramesBeforeAFailureDoNotDependOnTheSplit() throws {
+        let converter = try TwoHopConverter(base: .streamResponse, service: "chat", from: TestRules.upper, to: TestRules.lower)
+        let input = Array("{\"text\":\"a\"}\n{\"text\":\"b\"}\n{oops\n{\"text\":\"c\"}\n".utf8)
+        let headers = HTTPHeaders([("Content-Type", "application/x-ndjson")])
+        func deliveredBeforeTheError(splits: [Int]) -> (bytes: [UInt8], error: String?) {
+            var rewriter = StreamRewriter(converter: converter, inputHeaders: headers, variables: [:])
+            var delivered: [UInt8] = []
+            var start = 0
+            do {
+                for split in splits + [input.count] where split >= start {
+                    delivered += try rewriter.feed(Array(input[start..<split])).bytes
+                    start = split
+                }
+                delivered += try rewriter.finish().bytes
+                return (delivered, nil)
+            } catch {
+                return (delivered, "\(error)")
+            }
+        }
+        let whole = deliveredBeforeTheError(splits: [])
+        XCTAssertEqual(text(whole.bytes.split(separator: 0x0A, omittingEmptySubsequences: true).map(Array.init)).count, 3)
+        XCTAssertTrue(whole.error?.hasPrefix("stream chunk 2:") == true, whole.error ?? "no error")
+        for split in 0...input.count {
+            let part = deliveredBeforeTheError(splits: [split])
+            XCTAssertEqual(part.bytes, whole.bytes, "split at \(split)")
+            XCTAssertEqual(part.error, whole.error, "split at \(split)")
+        }
+    }
+
+    func testFeedingAFinishedStreamIsAnError() throws {
+        let converter = try TwoHopConverter(base: .streamResponse, service: "chat", from: TestRules.upper, to: TestRules.lower)
+        var rewriter = StreamRewriter(converter: converter, inputHeaders: sseHeaders, variables: [:])
+        _ = try rewriter.finish()
+        XCTAssertTrue(rewriter.isFinished)
+        XCTAssertThrowsError(try rewriter.feed(Array("data: {\"text\":\"a\"}\n\n".utf8))) { error in
+            XCTAssertTrue("\(error)".contains("already finished"), "\(error)")
+        }
+    }
 }
