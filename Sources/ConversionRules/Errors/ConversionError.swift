@@ -18,6 +18,8 @@ public struct ConversionError: Error, Sendable, CustomStringConvertible {
         case streamChunk(index: Int, ConversionError)
         /// Bytes were fed to a stream that was already finished.
         case streamFinished
+        /// A stream's line or event grew past its limit without ending.
+        case streamTooLarge(StreamTooLargeError)
     }
 
     /// The rule, as `flavor:service`.
@@ -51,6 +53,8 @@ public struct ConversionError: Error, Sendable, CustomStringConvertible {
             return "flavor \(flavor) has no service \(service)"
         case .streamChunk(let index, let error):
             return "stream chunk \(index): \(error)"
+        case .streamTooLarge(let error):
+            return "\(place): \(error)"
         case .streamFinished:
             return "\(place): the stream was already finished; open a new one for more input"
         }

@@ -5,19 +5,40 @@ import RuleDSL
 /// removed) are joined with `\n`; `event:`, `id:`, `retry:` and comment lines
 /// are not payload; a blank line ends an event; an event without data is
 /// not a payload; an event still open at end of input is discarded, as the
-/// rules say.
+/// rules say; a UTF-8 byte order mark at the start of the stream is not
+/// part of the first line.
 public struct SSEDecoder: StreamDecoder {
+    private let limits: StreamLimits
     private var line: [UInt8] = []
     private var data: [UInt8] = []
     private var hasData = false
     /// A `\r` ended the last line: a `\n` right after it belongs to it.
     private var afterCarriageReturn = false
+    /// The first bytes of the stream, held until it is known whether they
+    /// are a byte order mark (which may arrive split over reads).
+    private var start: [UInt8]? = []
+    private static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
-    public init() {}
+    /// A decoder that holds at most `limits` of a pending line or event.
+    public init(limits: StreamLimits = StreamLimits()) {
+        self.limits = limits
+    }
 
-    public mutating func feed(_ bytes: [UInt8]) -> [[UInt8]] {
+    public mutating func feed(_ bytes: [UInt8]) throws(StreamTooLargeError) -> [[UInt8]] {
+        guard var pending = start else { return try decode(bytes) }
+        pending += bytes
+        if pending.count < 3, Self.byteOrderMark.starts(with: pending) {
+            start = pending
+            return []
+        }
+        start = nil
+        if pending.starts(with: Self.byteOrderMark) { pending.removeFirst(3) }
+        return try decode(pending)
+    }
+
+    private mutating func decode(_ bytes: [UInt8]) throws(StreamTooLargeError) -> [[UInt8]] {
         var payloads: [[UInt8]] = []
-        bytes.withUnsafeBufferPointer { bytes in
+        try bytes.withUnsafeBufferPointer { bytes throws(StreamTooLargeError) in
             var index = 0
             while index < bytes.count {
                 if afterCarriageReturn {
@@ -28,16 +49,19 @@ public struct SSEDecoder: StreamDecoder {
                     }
                 }
                 let end = Self.lineEnd(in: bytes, from: index)
+                guard line.count + (end - index) <= limits.maximumLineBytes else {
+                    throw StreamTooLargeError(what: "line", limit: limits.maximumLineBytes)
+                }
                 guard end < bytes.count else {
                     line.append(contentsOf: bytes[index..<end])
                     break
                 }
                 if line.isEmpty {
                     // A line whole in this read is used where it is, not copied.
-                    endLine(UnsafeBufferPointer(rebasing: bytes[index..<end]), into: &payloads)
+                    try endLine(UnsafeBufferPointer(rebasing: bytes[index..<end]), into: &payloads)
                 } else {
                     line.append(contentsOf: bytes[index..<end])
-                    endPendingLine(into: &payloads)
+                    try endPendingLine(into: &payloads)
                 }
                 afterCarriageReturn = bytes[end] == UInt8(ascii: "\r")
                 index = end + 1
@@ -46,8 +70,9 @@ public struct SSEDecoder: StreamDecoder {
         return payloads
     }
 
-    public mutating func finish() -> [[UInt8]] {
+    public mutating func finish() throws(StreamTooLargeError) -> [[UInt8]] {
         line.removeAll()
+        start = nil
         data.removeAll()
         hasData = false
         return []
@@ -72,17 +97,19 @@ public struct SSEDecoder: StreamDecoder {
     }
 
     /// Ends the line gathered over several reads.
-    private mutating func endPendingLine(into payloads: inout [[UInt8]]) {
+    private mutating func endPendingLine(into payloads: inout [[UInt8]]) throws(StreamTooLargeError) {
         // Moved out so that the line can be read while the decoder changes;
         // moved back after, to keep its capacity.
         var pending: [UInt8] = []
         swap(&pending, &line)
-        pending.withUnsafeBufferPointer { endLine($0, into: &payloads) }
-        pending.removeAll(keepingCapacity: true)
-        swap(&pending, &line)
+        defer {
+            pending.removeAll(keepingCapacity: true)
+            swap(&pending, &line)
+        }
+        try pending.withUnsafeBufferPointer { line throws(StreamTooLargeError) in try endLine(line, into: &payloads) }
     }
 
-    private mutating func endLine(_ line: UnsafeBufferPointer<UInt8>, into payloads: inout [[UInt8]]) {
+    private mutating func endLine(_ line: UnsafeBufferPointer<UInt8>, into payloads: inout [[UInt8]]) throws(StreamTooLargeError) {
         if line.isEmpty {
             if hasData { payloads.append(data) }
             data.removeAll(keepingCapacity: true)
@@ -95,6 +122,9 @@ public struct SSEDecoder: StreamDecoder {
               line[2] == UInt8(ascii: "t"), line[3] == UInt8(ascii: "a") else { return }
         var valueStart = min(colon + 1, line.count)
         if valueStart < line.count, line[valueStart] == UInt8(ascii: " ") { valueStart += 1 }
+        guard data.count + 1 + (line.count - valueStart) <= limits.maximumEventBytes else {
+            throw StreamTooLargeError(what: "event", limit: limits.maximumEventBytes)
+        }
         if hasData { data.append(UInt8(ascii: "\n")) }
         data.append(contentsOf: line[valueStart...])
         hasData = true
@@ -105,15 +135,22 @@ public struct SSEDecoder: StreamDecoder {
 /// part of it; blank lines are skipped; a last line without a newline is a
 /// payload at end of input.
 public struct NDJSONDecoder: StreamDecoder {
+    private let limits: StreamLimits
     private var line: [UInt8] = []
 
-    public init() {}
+    /// A decoder that holds at most `limits.maximumLineBytes` of a pending line.
+    public init(limits: StreamLimits = StreamLimits()) {
+        self.limits = limits
+    }
 
-    public mutating func feed(_ bytes: [UInt8]) -> [[UInt8]] {
+    public mutating func feed(_ bytes: [UInt8]) throws(StreamTooLargeError) -> [[UInt8]] {
         var payloads: [[UInt8]] = []
         var index = 0
         while index < bytes.count {
             let end = bytes[index...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            guard line.count + (end - index) <= limits.maximumLineBytes else {
+                throw StreamTooLargeError(what: "line", limit: limits.maximumLineBytes)
+            }
             line.append(contentsOf: bytes[index..<end])
             guard end < bytes.count else { break }
             emit(into: &payloads)
@@ -122,7 +159,7 @@ public struct NDJSONDecoder: StreamDecoder {
         return payloads
     }
 
-    public mutating func finish() -> [[UInt8]] {
+    public mutating func finish() throws(StreamTooLargeError) -> [[UInt8]] {
         var payloads: [[UInt8]] = []
         emit(into: &payloads)
         return payloads

@@ -66,20 +66,22 @@ public struct StreamRewriter {
     public private(set) var droppedPayloads = 0
 
     /// A rewriter that converts each payload with `convert`.
+    /// `streamLimits` bound how much of a pending line or event is held.
     public init(inputHeaders: HTTPHeaders, prologue: [String] = [], epilogue: [String] = [],
-                passThrough: Bool = false, convert: @escaping PayloadConverter) {
+                passThrough: Bool = false, streamLimits: StreamLimits = StreamLimits(),
+                convert: @escaping PayloadConverter) {
         self.init(inputHeaders: inputHeaders, prologue: prologue, epilogue: epilogue, passThrough: passThrough,
-                  bodyConverter: { content, _ throws(ConversionError) in try convert(content) })
+                  streamLimits: streamLimits, bodyConverter: { content, _ throws(ConversionError) in try convert(content) })
     }
 
     private init(inputHeaders: HTTPHeaders, prologue: [String], epilogue: [String],
-                 passThrough: Bool, bodyConverter convert: @escaping BodyConverter) {
+                 passThrough: Bool, streamLimits: StreamLimits, bodyConverter convert: @escaping BodyConverter) {
         // The rewriter's own copy: each payload's content holds the headers,
         // and streams on other threads should not count references to the
         // same buffer.
         self.inputHeaders = HTTPHeaders(inputHeaders.fields.map { $0 })
         self.inputFraming = StreamFraming(contentType: inputHeaders["Content-Type"]) ?? .ndjson
-        self.decoder = inputFraming == .serverSentEvents ? SSEDecoder() : NDJSONDecoder()
+        self.decoder = inputFraming == .serverSentEvents ? SSEDecoder(limits: streamLimits) : NDJSONDecoder(limits: streamLimits)
         self.convert = convert
         self.prologue = prologue.map(Self.entryPayload)
         self.epilogue = epilogue.map(Self.entryPayload)
@@ -91,11 +93,12 @@ public struct StreamRewriter {
     /// A rewriter for one stream conversion of a service; its prologue and
     /// epilogue come from that conversion's own definition.
     public init(rules: ServiceRules, conversion: ConversionKind, inputHeaders: HTTPHeaders,
-                variables: [String: Value], limits: EvaluationLimits = EvaluationLimits()) {
+                variables: [String: Value], limits: EvaluationLimits = EvaluationLimits(),
+                streamLimits: StreamLimits = StreamLimits()) {
         let pipeline = rules.pipeline(conversion)
         let variables = Self.ownCopy(variables)
         self.init(inputHeaders: inputHeaders, prologue: pipeline.prologue, epilogue: pipeline.epilogue,
-                  passThrough: false) { content, headersNeeded throws(ConversionError) in
+                  passThrough: false, streamLimits: streamLimits) { content, headersNeeded throws(ConversionError) in
             try rules.convert(conversion, content, variables: variables, limits: limits, headersNeeded: headersNeeded)
         }
     }
@@ -104,14 +107,14 @@ public struct StreamRewriter {
     /// prologue and epilogue come from the target (client) flavor's
     /// `stream_response_from_aog`. Between a flavor and itself the bytes pass unchanged.
     public init(converter: TwoHopConverter, inputHeaders: HTTPHeaders, variables: [String: Value],
-                limits: EvaluationLimits = EvaluationLimits()) {
+                limits: EvaluationLimits = EvaluationLimits(), streamLimits: StreamLimits = StreamLimits()) {
         let pipeline = converter.targetPipeline ?? .identity
         let variables = Self.ownCopy(variables)
         // Every payload carries the stream's headers: whether the body is
         // binary (and passes unchanged) is decided once.
         let isBinary = HTTPContent(headers: inputHeaders, body: []).isBinary
         self.init(inputHeaders: inputHeaders, prologue: pipeline.prologue, epilogue: pipeline.epilogue,
-                  passThrough: converter.isPassThrough) { content, headersNeeded throws(ConversionError) in
+                  passThrough: converter.isPassThrough, streamLimits: streamLimits) { content, headersNeeded throws(ConversionError) in
             if isBinary { return .content(content) }
             return try converter.convert(content, variables: variables, limits: limits, headersNeeded: headersNeeded,
                                          binaryChecked: true)
@@ -144,10 +147,21 @@ public struct StreamRewriter {
         if let failure { throw failure }
         guard !finished else { throw ConversionError(rule: "stream", conversion: "feed", step: nil, reason: .streamFinished) }
         if passThrough {
-            let payloads = decoder.feed(bytes)
+            let payloads = try decoded { decoder throws(StreamTooLargeError) in try decoder.feed(bytes) }
             return StreamOutput(bytes: bytes, payloads: payloads)
         }
-        return try convert(decoder.feed(bytes))
+        return try convert(decoded { decoder throws(StreamTooLargeError) in try decoder.feed(bytes) })
+    }
+
+    /// What the decoder gives; a line or event past its limit fails the stream.
+    private mutating func decoded(_ step: (inout any StreamDecoder) throws(StreamTooLargeError) -> [[UInt8]]) throws(ConversionError) -> [[UInt8]] {
+        do throws(StreamTooLargeError) {
+            return try step(&decoder)
+        } catch {
+            let wrapped = ConversionError(rule: "stream", conversion: "input", step: nil, reason: .streamTooLarge(error))
+            failure = wrapped
+            throw wrapped
+        }
     }
 
     /// The frames of `payloads`, up to the first that fails. With frames to
@@ -172,8 +186,8 @@ public struct StreamRewriter {
         if let failure { throw failure }
         guard !finished else { return StreamOutput() }
         finished = true
-        if passThrough { return StreamOutput(payloads: decoder.finish()) }
-        var output = try convert(decoder.finish())
+        if passThrough { return StreamOutput(payloads: try decoded { decoder throws(StreamTooLargeError) in try decoder.finish() }) }
+        var output = try convert(decoded { decoder throws(StreamTooLargeError) in try decoder.finish() })
         // A failure in the last payloads: their good frames are returned
         // now, the error by the next call.
         if failure != nil { return output }

@@ -216,12 +216,12 @@ enum BenchScenarios {
         }
         let convert = makeConvert()
         var decoder = SSEDecoder()
-        let inputPayloads = decoder.feed(input).filter { $0 != Array("[DONE]".utf8) }
+        let inputPayloads = try decoder.feed(input).filter { $0 != Array("[DONE]".utf8) }
         var scenario = BenchScenario(
             name: "S4", title: "aliyun SSE stream, 200 chunks -> ollama client, 4 KB reads", input: input, convert: convert,
             outputPayloads: {
                 var ndjson = NDJSONDecoder()
-                return ndjson.feed(try convert())
+                return try ndjson.feed(try convert())
             },
             inputPayloads: inputPayloads,
             verify: { output in

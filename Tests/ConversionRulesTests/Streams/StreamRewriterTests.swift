@@ -25,14 +25,14 @@ final class StreamRewriterTests: XCTestCase {
 
     private func text(_ payloads: [[UInt8]]) -> [String] { payloads.map { String(decoding: $0, as: UTF8.self) } }
 
-    func testSSEDecoderJoinsDataLinesAndSkipsOtherFields() {
+    func testSSEDecoderJoinsDataLinesAndSkipsOtherFields() throws {
         var decoder = SSEDecoder()
-        let payloads = decoder.feed(Array(": ping\r\nevent: x\nid: 1\ndata: {\"a\":\ndata:1}\n\ndata: b\r\rretry: 5\ndata\n\nevent: only\n\ndata: open".utf8))
+        let payloads = try decoder.feed(Array(": ping\r\nevent: x\nid: 1\ndata: {\"a\":\ndata:1}\n\ndata: b\r\rretry: 5\ndata\n\nevent: only\n\ndata: open".utf8))
         XCTAssertEqual(text(payloads), ["{\"a\":\n1}", "b", ""])
-        XCTAssertEqual(decoder.finish(), [], "an event still open at end of input is discarded")
+        XCTAssertEqual(try decoder.finish(), [], "an event still open at end of input is discarded")
     }
 
-    func testSSELineEndsAreFoundAtEveryOffset() {
+    func testSSELineEndsAreFoundAtEveryOffset() throws {
         // Lines are scanned eight bytes at a time: every offset of the line
         // end, each kind of line end, and bytes that differ from `\n` or
         // `\r` only in their high bit (Ċ is C4 8A, \u{8D} is C2 8D).
@@ -41,16 +41,52 @@ final class StreamRewriterTests: XCTestCase {
                 let value = String(repeating: "x", count: length)
                 let input = "data: \(value)\(ending)\(ending)data: Ċ\u{8D}\(value)\(ending)\(ending)"
                 var decoder = SSEDecoder()
-                XCTAssertEqual(text(decoder.feed(Array(input.utf8))), [value, "Ċ\u{8D}" + value],
+                XCTAssertEqual(text(try decoder.feed(Array(input.utf8))), [value, "Ċ\u{8D}" + value],
                                "length \(length), ending \(ending.debugDescription)")
             }
         }
     }
 
-    func testNDJSONDecoder() {
+    func testNDJSONDecoder() throws {
         var decoder = NDJSONDecoder()
-        XCTAssertEqual(text(decoder.feed(Array("{\"a\":1}\r\n\n  \n{\"b\":2}".utf8))), ["{\"a\":1}"])
-        XCTAssertEqual(text(decoder.finish()), ["{\"b\":2}"])
+        XCTAssertEqual(text(try decoder.feed(Array("{\"a\":1}\r\n\n  \n{\"b\":2}".utf8))), ["{\"a\":1}"])
+        XCTAssertEqual(text(try decoder.finish()), ["{\"b\":2}"])
+    }
+
+    /// A line without a newline, or data lines without the blank line that
+    /// ends their event, stop at the limit instead of growing without bound.
+    func testDecodersStopAtTheirLimits() throws {
+        let limits = StreamLimits(maximumLineBytes: 1_000, maximumEventBytes: 2_000)
+        var sse = SSEDecoder(limits: limits)
+        XCTAssertEqual(try sse.feed(Array(("data: " + String(repeating: "x", count: 900) + "\n\n").utf8)).count, 1)
+        XCTAssertThrowsError(try sse.feed(Array(String(repeating: "y", count: 600).utf8) + Array(String(repeating: "y", count: 600).utf8))) {
+            XCTAssertEqual($0 as? StreamTooLargeError, StreamTooLargeError(what: "line", limit: 1_000))
+        }
+        var events = SSEDecoder(limits: limits)
+        XCTAssertThrowsError(try (0..<10).forEach { _ in _ = try events.feed(Array("data: \(String(repeating: "z", count: 300))\n".utf8)) }) {
+            XCTAssertEqual($0 as? StreamTooLargeError, StreamTooLargeError(what: "event", limit: 2_000))
+        }
+        var ndjson = NDJSONDecoder(limits: limits)
+        XCTAssertThrowsError(try (0..<3).forEach { _ in _ = try ndjson.feed(Array(String(repeating: "n", count: 400).utf8)) })
+        // Through a rewriter: the stream fails with an error that says why.
+        let converter = try TwoHopConverter(base: .streamResponse, service: "chat", from: TestRules.upper, to: TestRules.lower)
+        var rewriter = StreamRewriter(converter: converter, inputHeaders: sseHeaders, variables: [:], streamLimits: limits)
+        XCTAssertThrowsError(try rewriter.feed(Array(String(repeating: "w", count: 1_001).utf8))) {
+            XCTAssertTrue("\($0)".contains("longer than 1000 bytes"), "\($0)")
+        }
+    }
+
+    /// The event-stream rules strip a byte order mark at the start; it
+    /// once made the first event's `data:` field unknown, and it was lost.
+    func testALeadingByteOrderMarkIsNotPartOfTheFirstLine() throws {
+        let input: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("data: first\n\ndata: second\n\n".utf8)
+        for split in 0...input.count {
+            var decoder = SSEDecoder()
+            let payloads = try decoder.feed(Array(input[..<split])) + decoder.feed(Array(input[split...]))
+            XCTAssertEqual(text(payloads), ["first", "second"], "split at \(split)")
+        }
+        var decoder = SSEDecoder()
+        XCTAssertEqual(text(try decoder.feed([0xEF, 0xBB] + Array("\ndata: x\n\n".utf8))), ["x"], "a partial mark is a line of its own")
     }
 
     func testTwoHopStreamWithDropPrologueAndEpilogue() throws {
