@@ -129,12 +129,24 @@ public final class RuleCatalog: @unchecked Sendable {
     /// Loads a plugin directory: its manifest, and for each service the rule
     /// its `config_ref` names: a flavor of the catalog first (built in or
     /// added), else the plugin's own `templates/FLAVOR.yaml` (FORMAT.md §10.3).
-    /// The plugin becomes a flavor named after its provider.
-    /// - Throws: ``CatalogError`` naming the manifest problem, or the service
-    ///   whose config_ref cannot be resolved.
+    /// The plugin becomes a flavor named after its provider, which must not
+    /// be the name of a flavor the catalog already has (a plugin named
+    /// `openai` would silently replace the built-in one). Reloading the same
+    /// plugin directory replaces its earlier version.
+    /// - Throws: ``CatalogError`` naming the manifest problem, the provider
+    ///   name taken by another flavor, or the service whose config_ref
+    ///   cannot be resolved.
     @discardableResult
     public func addPlugin(directory: String) throws(CatalogError) -> PluginManifest {
         let manifest = try PluginManifest.load(directory: directory)
+        let name = manifest.provider.name
+        let state = current()
+        let takenByAnotherPlugin = state.plugins[name].map { $0.file != manifest.file } ?? false
+        if state.builtins[name] != nil || state.directories.contains(where: { $0.templates[name] != nil }) || takenByAnotherPlugin {
+            let place = manifest.provider.nameLocation.map { "\($0)" } ?? manifest.file
+            throw .unreadable(path: place, reason: "provider name '\(name)' is already the name of a flavor in the catalog; "
+                              + "a plugin may not replace it: give the provider a name of its own")
+        }
         var services: [String: ServiceRules] = [:]
         var metadata: [String: ServiceMetadata] = [:]
         var localTemplates: [String: FlavorTemplate] = [:]

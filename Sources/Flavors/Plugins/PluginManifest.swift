@@ -16,6 +16,8 @@ public struct PluginManifest: Sendable {
         /// `local` or `remote`.
         public var type = ""
         public var engineHost = ""
+        /// Where `name` is written in the manifest (for errors about it).
+        public var nameLocation: SourceLocation?
     }
 
     /// One service of the plugin.
@@ -244,7 +246,12 @@ private struct ManifestReader {
         for entry in entries(node, "provider") {
             let key = entry.key.scalar?.text ?? ""
             switch key {
-            case "name": provider.name = string(entry.value, "provider.name")
+            case "name":
+                provider.name = string(entry.value, "provider.name")
+                provider.nameLocation = SourceLocation(file: file, line: entry.value.mark.line, column: entry.value.mark.column)
+                if !provider.name.isEmpty, !PlainName.isValid(provider.name) {
+                    report(.error, entry.value, PlainName.problem(provider.name, "provider.name"))
+                }
             case "display_name": provider.displayName = string(entry.value, key)
             case "version": provider.version = string(entry.value, key)
             case "author": provider.author = string(entry.value, key)
@@ -308,12 +315,18 @@ private struct ManifestReader {
             }
         }
         if service.serviceName.isEmpty { report(.error, node, "a service needs a service_name") }
+        if !service.serviceName.isEmpty, !PlainName.isValid(service.serviceName) {
+            report(.error, node, PlainName.problem(service.serviceName, "service_name"))
+        }
         let place = service.serviceName.isEmpty ? "a service" : "service \(service.serviceName)"
         if service.configRef.isEmpty {
             report(.error, configRefNode ?? node, "\(place) needs a config_ref (FLAVOR:SERVICE, e.g. ollama:chat)")
         } else if service.configRef.split(separator: ":", omittingEmptySubsequences: false).count != 2
                     || service.configRef.hasPrefix(":") || service.configRef.hasSuffix(":") {
             report(.error, configRefNode ?? node, "config_ref '\(service.configRef)' of \(place) must be FLAVOR:SERVICE")
+        } else if !service.configRef.split(separator: ":").allSatisfy({ PlainName.isValid(String($0)) }) {
+            report(.error, configRefNode ?? node, "config_ref '\(service.configRef)' of \(place): flavor and service must be plain names "
+                   + "(letters, digits, '.', '_' and '-'); a flavor is found in the catalog or in the plugin's templates/ folder")
         }
         return service
     }

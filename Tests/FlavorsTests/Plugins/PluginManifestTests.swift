@@ -80,4 +80,46 @@ final class PluginManifestTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("service chat: config_ref ollama:nothing: flavor ollama has no service nothing"), "\(error)")
         }
     }
+
+    /// Names are plain, so a config_ref cannot reach a file outside the
+    /// plugin's templates/ folder.
+    func testNamesMustBePlain() {
+        let text = """
+            provider:
+              name: ../x
+              type: remote
+            services:
+              - service_name: a/b
+                config_ref: "../../outside/evil:chat"
+              - service_name: ok
+                config_ref: "ollama:c d"
+            """
+        XCTAssertEqual(PluginManifest.lint(text: text, file: "plugin.yaml").map(\.description), [
+            "plugin.yaml:2:9: error: provider.name '../x' is not a plain name: use letters, digits, '.', '_' and '-', starting with a letter or digit",
+            "plugin.yaml:5:5: error: service_name 'a/b' is not a plain name: use letters, digits, '.', '_' and '-', starting with a letter or digit",
+            "plugin.yaml:6:17: error: config_ref '../../outside/evil:chat' of service a/b: flavor and service must be plain names (letters, digits, '.', '_' and '-'); a flavor is found in the catalog or in the plugin's templates/ folder",
+            "plugin.yaml:8:17: error: config_ref 'ollama:c d' of service ok: flavor and service must be plain names (letters, digits, '.', '_' and '-'); a flavor is found in the catalog or in the plugin's templates/ folder",
+        ])
+    }
+
+    /// A plugin named after a built-in flavor once replaced it silently
+    /// (and openai:models disappeared).
+    func testAPluginMayNotTakeAnExistingFlavorsName() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("plugin-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try """
+            provider:
+              name: openai
+              type: remote
+            services:
+              - service_name: chat
+                config_ref: ollama:chat
+            """.write(to: directory.appendingPathComponent("plugin.yaml"), atomically: true, encoding: .utf8)
+        let catalog = try RuleCatalog()
+        XCTAssertThrowsError(try catalog.addPlugin(directory: directory.path)) { error in
+            XCTAssertTrue("\(error)".contains("plugin.yaml:2:9: provider name 'openai' is already the name of a flavor"), "\(error)")
+        }
+        XCTAssertEqual(try catalog.rule("openai:models").template.file, "builtin:openai.yaml")
+    }
 }
