@@ -21,7 +21,7 @@ public struct HTTPContent: Sendable, Equatable {
     }
 
     /// Whether the body is binary (octet-stream, audio, image or video) and
-    /// passes two-hop conversions unchanged (DECISIONS T1).
+    /// passes two-hop conversions unchanged.
     public var isBinary: Bool {
         guard var value = headers["Content-Type"] else { return false }
         // Compared byte by byte, ignoring ASCII case, without building a

@@ -8,11 +8,11 @@ public struct ConversionError: Error, Sendable, CustomStringConvertible {
         case bodyNotJSON(JSONReadError)
         /// The expression failed; with its JSONata code and position.
         case expression(JSONataError, location: SourceLocation?)
-        /// The expression's result is undefined (DECISIONS E4).
+        /// The expression's result is undefined.
         case undefinedResult
         /// The result cannot be written as JSON (a non-finite number).
         case resultNotJSON(JSONWriteError)
-        /// The flavor has no such service (DECISIONS T2).
+        /// The flavor has no such service.
         case missingService(flavor: String, service: String)
         /// A stream payload failed; the chunk's index and the error.
         case streamChunk(index: Int, ConversionError)

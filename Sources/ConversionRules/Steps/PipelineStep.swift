@@ -13,7 +13,7 @@ public enum PipelineStep: Sendable {
 /// What one step, or a whole pipeline, made of its input.
 public enum StepOutcome: Sendable {
     case content(HTTPContent)
-    /// An `action_if` step matched: the content is dropped (DECISIONS E5).
+    /// An `action_if` step matched: the content is dropped, an outcome of its own and never an error.
     case dropped
 }
 

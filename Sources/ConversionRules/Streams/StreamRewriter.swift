@@ -19,7 +19,7 @@ public struct StreamOutput: Sendable, Equatable {
 
 /// Rewrites a streamed response incrementally: it is fed the bytes as they
 /// arrive and returns the bytes to send, converting each payload with one set
-/// of variables for the whole stream (DECISIONS S1-S8).
+/// of variables for the whole stream.
 ///
 /// - Input framing comes from the input Content-Type (SSE, otherwise NDJSON).
 /// - Blank and dropped payloads are skipped; the stream goes on.

@@ -1,7 +1,7 @@
 import RuleDSL
 
-/// Converts content between two flavors through the AOG schema (FORMAT.md
-/// §7, DECISIONS T1-T3): the source flavor's `*_to_aog`, then the target
+/// Converts content between two flavors through the AOG schema: the source
+/// flavor's `*_to_aog`, then the target
 /// flavor's `*_from_aog`; a hop whose flavor is `aog` is skipped, and nothing
 /// is converted between a flavor and itself.
 public struct TwoHopConverter: Sendable {

@@ -128,7 +128,7 @@ public final class RuleCatalog: @unchecked Sendable {
 
     /// Loads a plugin directory: its manifest, and for each service the rule
     /// its `config_ref` names: a flavor of the catalog first (built in or
-    /// added), else the plugin's own `templates/FLAVOR.yaml` (FORMAT.md §10.3).
+    /// added), else the plugin's own `templates/FLAVOR.yaml`.
     /// The plugin becomes a flavor named after its provider, which must not
     /// be the name of a flavor the catalog already has (a plugin named
     /// `openai` would silently replace the built-in one). Reloading the same

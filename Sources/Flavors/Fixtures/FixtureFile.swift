@@ -1,7 +1,7 @@
 import ConversionRules
 import RuleDSL
 
-/// A fixture file (spec/FIXTURES.md): examples that check one rule.
+/// A fixture file (the format is described in docs/fixtures.md): examples that check one rule.
 /// Reading is strict: unknown fields and malformed values are errors that
 /// name the field, so that a typo never skips a check silently.
 public struct FixtureFile: Sendable {
@@ -137,7 +137,7 @@ private struct FixtureReader {
             }
         }
         guard let inputIndex = fields["input"] else { throw fail("\(place) has no 'input'") }
-        let input = try members(inputIndex, "input of \(place)", allowed: ["headers", "body", "text"])
+        let input = try members(inputIndex, "input of \(place)", allowed: ["headers", "body", "text", "events"])
         var headers = HTTPHeaders()
         if let headersIndex = input["headers"] {
             guard document.kind(at: headersIndex) == .object else { throw fail("input.headers of \(place) must be an object") }
@@ -146,15 +146,17 @@ private struct FixtureReader {
             }
         }
         let body: [UInt8]
-        switch (input["body"], input["text"]) {
-        case (let bodyIndex?, nil):
+        switch (input["body"], input["text"], input["events"]) {
+        case (let bodyIndex?, nil, nil):
             var writer = JSONWriter()
             writer.appendValue(of: document, at: bodyIndex)
             body = writer.bytes
-        case (nil, let textIndex?):
+        case (nil, let textIndex?, nil):
             body = Array(try string(textIndex, "input.text of \(place)").utf8)
+        case (nil, nil, let eventsIndex?):
+            body = try framedEvents(eventsIndex, contentType: headers["Content-Type"], place)
         default:
-            throw fail("input of \(place) needs exactly one of 'body' or 'text'")
+            throw fail("input of \(place) needs exactly one of 'body', 'text' or 'events'")
         }
         guard let expectIndex = fields["expect"] else { throw fail("\(place) has no 'expect'") }
         let expectation = try readExpectation(expectIndex, place)
@@ -163,7 +165,32 @@ private struct FixtureReader {
         if expectation.chunks != nil, !fixtureCase.isStream {
             throw fail("\(place): 'chunks' is for stream conversions only")
         }
+        if input["events"] != nil, !fixtureCase.isStream {
+            throw fail("\(place): input 'events' is for stream conversions only")
+        }
         return fixtureCase
+    }
+
+    /// `input.events`: a list of payloads (a string is the payload's raw
+    /// text, any other value is written as compact JSON), framed as the
+    /// stated Content-Type frames a stream: Server-Sent Events for
+    /// `text/event-stream`, else one payload per line.
+    private func framedEvents(_ index: Int, contentType: String?, _ place: String) throws(FixtureFile.FormatError) -> [UInt8] {
+        guard document.kind(at: index) == .array else { throw fail("input.events of \(place) must be an array") }
+        let framing = StreamFraming(contentType: contentType) ?? .ndjson
+        var bytes: [UInt8] = []
+        for element in document.children(of: index) {
+            let payload: [UInt8]
+            if document.kind(at: element) == .string {
+                payload = Array(document.string(at: element).utf8)
+            } else {
+                var writer = JSONWriter()
+                writer.appendValue(of: document, at: element)
+                payload = writer.bytes
+            }
+            framing.frame(payload, into: &bytes)
+        }
+        return bytes
     }
 
     private func readExpectation(_ index: Int, _ place: String) throws(FixtureFile.FormatError) -> FixtureFile.Expectation {

@@ -1,7 +1,7 @@
 import ConversionRules
 import Foundation
 
-/// A plugin manifest (`plugin.yaml` or `plugin.json`, FORMAT.md §10): the
+/// A plugin manifest (`plugin.yaml` or `plugin.json`): the
 /// provider, its services with the `config_ref` of the rule each uses, and
 /// the platform and resource entries the plugin itself reads.
 public struct PluginManifest: Sendable {

@@ -1,4 +1,4 @@
-/// The provider metadata of a service (FORMAT.md §3): loaded, validated and
+/// The provider metadata of a service: loaded, validated and
 /// given to the gateway; conversions do not act on it.
 public struct ServiceMetadata: Sendable, Equatable {
     public var url = ""

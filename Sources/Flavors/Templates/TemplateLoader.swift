@@ -15,7 +15,7 @@ import RuleDSL
 /// - an error of the file itself (YAML syntax, no name, `services` that is
 ///   not a mapping) fails the whole template.
 public enum TemplateLoader {
-    /// The variables the gateway passes to conversions (FORMAT.md §6).
+    /// The variables the gateway passes to conversions: `$model`, `$stream` and `$id`.
     public static let contextVariables: Set<String> = ["model", "stream", "id"]
 
     /// Loads a template from its YAML text.

@@ -4,7 +4,7 @@ import Flavors
 import Foundation
 import RuleDSL
 
-/// `rulecheck bench`: measures the scenarios of DESIGN.md on this machine.
+/// `rulecheck bench`: measures the benchmark scenarios (S1-S5, see `BenchScenarios`) on this machine.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",

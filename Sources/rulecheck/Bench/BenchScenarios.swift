@@ -3,7 +3,7 @@ import Flavors
 import Foundation
 import RuleDSL
 
-/// The benchmark scenarios of DESIGN.md ("Performance"): realistic payloads,
+/// The benchmark scenarios: realistic payloads,
 /// generated deterministically in-process, and the conversion each measures.
 ///
 /// Unchecked Sendable: the closures capture only compiled rules (Sendable),
