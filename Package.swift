@@ -12,7 +12,7 @@ let package = Package(
         .library(name: "ConversionRulesC", type: .dynamic, targets: ["ConversionRulesC"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
     ],
     targets: [
         .systemLibrary(

@@ -61,8 +61,10 @@ private func setError(_ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CCha
 /// Runs `body`; a thrown error is reported through `errorOut` with its
 /// status: CR_INVALID_ARGUMENT for a bad argument, CR_NOT_FOUND for a
 /// catalog lookup, CR_ERROR for anything else.
-private func reportingStatus(_ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
-                             _ body: () throws -> Int32) -> Int32 {
+private func reportingStatus(
+    _ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
+    _ body: () throws -> Int32
+) -> Int32 {
     do {
         return try body()
     } catch let argument as ArgumentError {
@@ -79,8 +81,10 @@ private func reportingStatus(_ errorOut: UnsafeMutablePointer<UnsafeMutablePoint
 
 /// Runs `body` that makes an object; a thrown error is reported through
 /// `errorOut` and gives NULL.
-private func reportingObject(_ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
-                             _ body: () throws -> OpaquePointer) -> OpaquePointer? {
+private func reportingObject(
+    _ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
+    _ body: () throws -> OpaquePointer
+) -> OpaquePointer? {
     do {
         return try body()
     } catch let argument as ArgumentError {
@@ -143,19 +147,21 @@ private func headersJSON(_ headers: HTTPHeaders) -> String {
             grouped.append((field.name, [field.value]))
         }
     }
-    let object = JSONObject(grouped.map { entry in
-        (entry.name, entry.values.count == 1 ? JSONValue.string(entry.values[0]) : .array(entry.values.map { .string($0) }))
-    })
+    let object = JSONObject(
+        grouped.map { entry in
+            (entry.name, entry.values.count == 1 ? JSONValue.string(entry.values[0]) : .array(entry.values.map { .string($0) }))
+        })
     return (try? JSONValue.object(object).jsonText()) ?? "{}"
 }
 
 private func diagnosticsJSON(_ diagnostics: [TemplateDiagnostic]) -> String {
     let items = diagnostics.map { diagnostic in
-        JSONValue.object(JSONObject([
-            ("file", .string(diagnostic.file)), ("line", .number(JSONNumber(Int64(diagnostic.line)))),
-            ("column", .number(JSONNumber(Int64(diagnostic.column)))), ("severity", .string(diagnostic.severity.rawValue)),
-            ("message", .string(diagnostic.message)),
-        ]))
+        JSONValue.object(
+            JSONObject([
+                ("file", .string(diagnostic.file)), ("line", .number(JSONNumber(Int64(diagnostic.line)))),
+                ("column", .number(JSONNumber(Int64(diagnostic.column)))), ("severity", .string(diagnostic.severity.rawValue)),
+                ("message", .string(diagnostic.message)),
+            ]))
     }
     return (try? JSONValue.array(items).jsonText()) ?? "[]"
 }
@@ -196,8 +202,10 @@ public func crCatalogFree(_ catalog: OpaquePointer?) {
 }
 
 @_cdecl("cr_catalog_add_templates")
-public func crCatalogAddTemplates(_ catalog: OpaquePointer?, _ directory: UnsafePointer<CChar>?,
-                                  _ diagnostics: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+public func crCatalogAddTemplates(
+    _ catalog: OpaquePointer?, _ directory: UnsafePointer<CChar>?,
+    _ diagnostics: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> Int32 {
     guard let handle = object(catalog, as: CatalogHandle.self), let path = string(directory) else {
         setError(diagnostics, "[{\"severity\":\"error\",\"message\":\"catalog and directory are required\"}]")
         return Int32(CR_INVALID_ARGUMENT)
@@ -213,8 +221,10 @@ public func crCatalogAddTemplates(_ catalog: OpaquePointer?, _ directory: Unsafe
 }
 
 @_cdecl("cr_catalog_add_plugin")
-public func crCatalogAddPlugin(_ catalog: OpaquePointer?, _ directory: UnsafePointer<CChar>?,
-                               _ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+public func crCatalogAddPlugin(
+    _ catalog: OpaquePointer?, _ directory: UnsafePointer<CChar>?,
+    _ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> Int32 {
     guard let handle = object(catalog, as: CatalogHandle.self), let path = string(directory) else {
         setError(errorOut, "catalog and directory are required")
         return Int32(CR_INVALID_ARGUMENT)
@@ -237,20 +247,24 @@ public func crCatalogList(_ catalog: OpaquePointer?) -> UnsafeMutablePointer<CCh
         guard let template = handle.catalog.template(flavor) else { continue }
         for service in template.rules.services.keys.sorted() {
             let metadata = template.metadata[service] ?? ServiceMetadata()
-            rules.append(.object(JSONObject([
-                ("rule", .string("\(flavor):\(service)")),
-                ("conversions", .array(template.rules.services[service]!.definedConversions.map { .string($0.rawValue) })),
-                ("task_type", .string(metadata.taskType)), ("default_model", .string(metadata.defaultModel)),
-                ("endpoints", .array(metadata.endpoints.map { .string($0) })),
-            ])))
+            rules.append(
+                .object(
+                    JSONObject([
+                        ("rule", .string("\(flavor):\(service)")),
+                        ("conversions", .array(template.rules.services[service]!.definedConversions.map { .string($0.rawValue) })),
+                        ("task_type", .string(metadata.taskType)), ("default_model", .string(metadata.defaultModel)),
+                        ("endpoints", .array(metadata.endpoints.map { .string($0) })),
+                    ])))
         }
     }
     return cString((try? JSONValue.array(rules).jsonText()) ?? "[]")
 }
 
 @_cdecl("cr_rule_get")
-public func crRuleGet(_ catalog: OpaquePointer?, _ configRef: UnsafePointer<CChar>?,
-                      _ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> OpaquePointer? {
+public func crRuleGet(
+    _ catalog: OpaquePointer?, _ configRef: UnsafePointer<CChar>?,
+    _ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> OpaquePointer? {
     guard let handle = object(catalog, as: CatalogHandle.self), let reference = string(configRef) else {
         setError(errorOut, "catalog and config_ref are required")
         return nil
@@ -264,9 +278,11 @@ public func crRuleFree(_ rule: OpaquePointer?) {
 }
 
 @_cdecl("cr_convert")
-public func crConvert(_ rule: OpaquePointer?, _ conversion: UnsafePointer<CChar>?, _ headersJSONText: UnsafePointer<CChar>?,
-                      _ body: UnsafePointer<UInt8>?, _ bodyLength: Int, _ variablesJSON: UnsafePointer<CChar>?,
-                      _ output: UnsafeMutablePointer<cr_output>?, _ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+public func crConvert(
+    _ rule: OpaquePointer?, _ conversion: UnsafePointer<CChar>?, _ headersJSONText: UnsafePointer<CChar>?,
+    _ body: UnsafePointer<UInt8>?, _ bodyLength: Int, _ variablesJSON: UnsafePointer<CChar>?,
+    _ output: UnsafeMutablePointer<cr_output>?, _ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> Int32 {
     guard let handle = object(rule, as: RuleHandle.self), let name = string(conversion) else {
         setError(errorOut, "rule and conversion are required")
         return Int32(CR_INVALID_ARGUMENT)
@@ -281,10 +297,13 @@ public func crConvert(_ rule: OpaquePointer?, _ conversion: UnsafePointer<CChar>
     }
 }
 
-private func twoHop(_ catalog: OpaquePointer?, _ client: UnsafePointer<CChar>?, _ provider: UnsafePointer<CChar>?,
-                    _ service: UnsafePointer<CChar>?, base: ConversionKind.Base) throws -> TwoHopConverter {
+private func twoHop(
+    _ catalog: OpaquePointer?, _ client: UnsafePointer<CChar>?, _ provider: UnsafePointer<CChar>?,
+    _ service: UnsafePointer<CChar>?, base: ConversionKind.Base
+) throws -> TwoHopConverter {
     guard let handle = object(catalog, as: CatalogHandle.self), let clientName = string(client),
-          let providerName = string(provider), let serviceName = string(service) else {
+        let providerName = string(provider), let serviceName = string(service)
+    else {
         throw ArgumentError(message: "catalog, client flavor, provider flavor and service are required")
     }
     let clientRules = try handle.catalog.flavor(clientName)
@@ -295,10 +314,12 @@ private func twoHop(_ catalog: OpaquePointer?, _ client: UnsafePointer<CChar>?, 
 }
 
 @_cdecl("cr_convert_two_hop")
-public func crConvertTwoHop(_ catalog: OpaquePointer?, _ client: UnsafePointer<CChar>?, _ provider: UnsafePointer<CChar>?,
-                            _ service: UnsafePointer<CChar>?, _ kind: UnsafePointer<CChar>?, _ headersJSONText: UnsafePointer<CChar>?,
-                            _ body: UnsafePointer<UInt8>?, _ bodyLength: Int, _ variablesJSON: UnsafePointer<CChar>?,
-                            _ output: UnsafeMutablePointer<cr_output>?, _ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+public func crConvertTwoHop(
+    _ catalog: OpaquePointer?, _ client: UnsafePointer<CChar>?, _ provider: UnsafePointer<CChar>?,
+    _ service: UnsafePointer<CChar>?, _ kind: UnsafePointer<CChar>?, _ headersJSONText: UnsafePointer<CChar>?,
+    _ body: UnsafePointer<UInt8>?, _ bodyLength: Int, _ variablesJSON: UnsafePointer<CChar>?,
+    _ output: UnsafeMutablePointer<cr_output>?, _ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> Int32 {
     guard let kindName = string(kind), let base = ConversionKind.Base(rawValue: kindName), base != .streamResponse else {
         setError(errorOut, "kind must be request or response (streams use cr_stream_open_two_hop)")
         return Int32(CR_INVALID_ARGUMENT)
@@ -311,33 +332,46 @@ public func crConvertTwoHop(_ catalog: OpaquePointer?, _ client: UnsafePointer<C
 }
 
 @_cdecl("cr_stream_open")
-public func crStreamOpen(_ rule: OpaquePointer?, _ conversion: UnsafePointer<CChar>?, _ headersJSONText: UnsafePointer<CChar>?,
-                         _ variablesJSON: UnsafePointer<CChar>?, _ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> OpaquePointer? {
+public func crStreamOpen(
+    _ rule: OpaquePointer?, _ conversion: UnsafePointer<CChar>?, _ headersJSONText: UnsafePointer<CChar>?,
+    _ variablesJSON: UnsafePointer<CChar>?, _ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> OpaquePointer? {
     guard let handle = object(rule, as: RuleHandle.self), let name = string(conversion),
-          let kind = ConversionKind(rawValue: name), kind.isStream else {
+        let kind = ConversionKind(rawValue: name), kind.isStream
+    else {
         setError(errorOut, "a rule and a stream conversion (stream_response_to_aog or stream_response_from_aog) are required")
         return nil
     }
     return reportingObject(errorOut) {
-        retained(StreamHandle(StreamRewriter(rules: handle.rule.rules, conversion: kind,
-                                             inputHeaders: try headers(headersJSONText), variables: try variables(variablesJSON))))
+        retained(
+            StreamHandle(
+                StreamRewriter(
+                    rules: handle.rule.rules, conversion: kind,
+                    inputHeaders: try headers(headersJSONText), variables: try variables(variablesJSON))))
     }
 }
 
 @_cdecl("cr_stream_open_two_hop")
-public func crStreamOpenTwoHop(_ catalog: OpaquePointer?, _ client: UnsafePointer<CChar>?, _ provider: UnsafePointer<CChar>?,
-                               _ service: UnsafePointer<CChar>?, _ headersJSONText: UnsafePointer<CChar>?, _ variablesJSON: UnsafePointer<CChar>?,
-                               _ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> OpaquePointer? {
+public func crStreamOpenTwoHop(
+    _ catalog: OpaquePointer?, _ client: UnsafePointer<CChar>?, _ provider: UnsafePointer<CChar>?,
+    _ service: UnsafePointer<CChar>?, _ headersJSONText: UnsafePointer<CChar>?, _ variablesJSON: UnsafePointer<CChar>?,
+    _ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> OpaquePointer? {
     reportingObject(errorOut) {
         let converter = try twoHop(catalog, client, provider, service, base: .streamResponse)
-        return retained(StreamHandle(StreamRewriter(converter: converter, inputHeaders: try headers(headersJSONText),
-                                                    variables: try variables(variablesJSON))))
+        return retained(
+            StreamHandle(
+                StreamRewriter(
+                    converter: converter, inputHeaders: try headers(headersJSONText),
+                    variables: try variables(variablesJSON))))
     }
 }
 
-private func streamStep(_ stream: OpaquePointer?, _ output: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?,
-                        _ outputLength: UnsafeMutablePointer<Int>?, _ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
-                        _ step: (inout StreamRewriter) throws(ConversionError) -> StreamOutput) -> Int32 {
+private func streamStep(
+    _ stream: OpaquePointer?, _ output: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?,
+    _ outputLength: UnsafeMutablePointer<Int>?, _ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
+    _ step: (inout StreamRewriter) throws(ConversionError) -> StreamOutput
+) -> Int32 {
     guard let handle = object(stream, as: StreamHandle.self) else {
         setError(errorOut, "stream is required")
         return Int32(CR_INVALID_ARGUMENT)
@@ -356,9 +390,11 @@ private func streamStep(_ stream: OpaquePointer?, _ output: UnsafeMutablePointer
 }
 
 @_cdecl("cr_stream_feed")
-public func crStreamFeed(_ stream: OpaquePointer?, _ input: UnsafePointer<UInt8>?, _ length: Int,
-                         _ output: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?, _ outputLength: UnsafeMutablePointer<Int>?,
-                         _ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+public func crStreamFeed(
+    _ stream: OpaquePointer?, _ input: UnsafePointer<UInt8>?, _ length: Int,
+    _ output: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?, _ outputLength: UnsafeMutablePointer<Int>?,
+    _ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> Int32 {
     if let handle = object(stream, as: StreamHandle.self), handle.rewriter.isFinished {
         setError(errorOut, "cr_stream_feed after cr_stream_finish: the stream is finished; open a new one")
         output?.pointee = nil
@@ -370,8 +406,10 @@ public func crStreamFeed(_ stream: OpaquePointer?, _ input: UnsafePointer<UInt8>
 }
 
 @_cdecl("cr_stream_finish")
-public func crStreamFinish(_ stream: OpaquePointer?, _ output: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?,
-                           _ outputLength: UnsafeMutablePointer<Int>?, _ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+public func crStreamFinish(
+    _ stream: OpaquePointer?, _ output: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?,
+    _ outputLength: UnsafeMutablePointer<Int>?, _ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> Int32 {
     streamStep(stream, output, outputLength, errorOut) { rewriter throws(ConversionError) in try rewriter.finish() }
 }
 

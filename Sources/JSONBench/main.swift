@@ -23,7 +23,8 @@ enum Payloads {
         for (index, turn) in turns.enumerated() {
             messages.append(#"{"role":"\#(index % 2 == 0 ? "user" : "assistant")","content":"\#(turn)"}"#)
         }
-        let text = #"{"model":"qwen2.5:7b","stream":true,"messages":[\#(messages.joined(separator: ","))],"#
+        let text =
+            #"{"model":"qwen2.5:7b","stream":true,"messages":[\#(messages.joined(separator: ","))],"#
             + #""options":{"temperature":0.7,"top_p":0.9,"top_k":40,"num_predict":512,"seed":42},"#
             + #""tools":[{"type":"function","function":{"name":"get_weather","description":"Get the current weather for a city","#
             + #""parameters":{"type":"object","properties":{"city":{"type":"string","description":"City name"},"#
@@ -42,7 +43,7 @@ enum Payloads {
             if index > 0 { text += "," }
             text += #"{"text_index":\#(index),"embedding":["#
             for position in 0..<1536 {
-                state = state &* 6364136223846793005 &+ 1442695040888963407
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
                 let value = Double(Int64(bitPattern: state) % 200_000_000) / 1e10
                 if position > 0 { text += "," }
                 text += JSONNumberFormatting.javaScriptString(value)
@@ -124,7 +125,8 @@ func report(_ name: String, _ bytes: [UInt8], iterations: Int) {
     json_decref(tree)
     func line(_ label: String, _ seconds: Double, _ reference: Double) -> String {
         let rate = megabytes / seconds
-        return "  \(label.padding(toLength: 34, withPad: " ", startingAt: 0)) \(String(format: "%9.2f us %9.1f MB/s %7.1fx jansson", seconds * 1e6, rate, reference / seconds))"
+        return
+            "  \(label.padding(toLength: 34, withPad: " ", startingAt: 0)) \(String(format: "%9.2f us %9.1f MB/s %7.1fx jansson", seconds * 1e6, rate, reference / seconds))"
     }
     print("\(name) (\(bytes.count) bytes)")
     print(line("read (structural index)", read, janssonRead))

@@ -127,8 +127,10 @@ public struct RuleExpression: Sendable {
     /// - Returns: the result, or nil when it is undefined.
     /// - Throws: ``JSONataError`` with a T or D code (or U1001/U1002 when a
     ///   limit is hit); D1001 when the result is a number beyond the doubles.
-    public func evaluate(_ input: Value?, bindings: [String: Value] = [:],
-                         limits: EvaluationLimits = EvaluationLimits()) throws(JSONataError) -> Value? {
+    public func evaluate(
+        _ input: Value?, bindings: [String: Value] = [:],
+        limits: EvaluationLimits = EvaluationLimits()
+    ) throws(JSONataError) -> Value? {
         let evaluation = start(input, bindings: bindings, limits: limits)
         let result: Value?
         if Self.isArray(input) {
@@ -138,8 +140,9 @@ public struct RuleExpression: Sendable {
         }
         // JSON has no spelling for an infinity or NaN (`1/0`, `1e308 * 10`).
         if case .number(let number)? = result, !number.isFinite {
-            throw JSONataError(.numberOverflow, position: program.unretainedRoot.takeUnretainedValue().position,
-                               token: JSONNumberFormatting.javaScriptString(number))
+            throw JSONataError(
+                .numberOverflow, position: program.unretainedRoot.takeUnretainedValue().position,
+                token: JSONNumberFormatting.javaScriptString(number))
         }
         return result
     }
@@ -153,8 +156,10 @@ public struct RuleExpression: Sendable {
     /// - Returns: false when the result is undefined (nothing is written).
     /// - Throws: ``ResultWriteError``: the evaluation failed, or the result
     ///   has no JSON spelling. What was written before then is left in `writer`.
-    public func write(_ input: Value?, bindings: [String: Value] = [:], limits: EvaluationLimits = EvaluationLimits(),
-                      to writer: inout JSONWriter) throws(ResultWriteError) -> Bool {
+    public func write(
+        _ input: Value?, bindings: [String: Value] = [:], limits: EvaluationLimits = EvaluationLimits(),
+        to writer: inout JSONWriter
+    ) throws(ResultWriteError) -> Bool {
         let evaluation = start(input, bindings: bindings, limits: limits)
         return try program.unretainedRoot.withGuaranteedReference { root throws(ResultWriteError) in
             if Self.isArray(input) { return try evaluation.write(root, Self.wrapped(input), to: &writer) }
@@ -185,8 +190,10 @@ public struct RuleExpression: Sendable {
 
     /// Evaluates against a JSON document, navigated in place.
     /// - Throws: ``JSONataError`` as ``evaluate(_:bindings:limits:)``.
-    public func evaluate(document: JSONDocument?, bindings: [String: Value] = [:],
-                         limits: EvaluationLimits = EvaluationLimits()) throws(JSONataError) -> Value? {
+    public func evaluate(
+        document: JSONDocument?, bindings: [String: Value] = [:],
+        limits: EvaluationLimits = EvaluationLimits()
+    ) throws(JSONataError) -> Value? {
         try evaluate(document.map { Value(document: $0) }, bindings: bindings, limits: limits)
     }
 

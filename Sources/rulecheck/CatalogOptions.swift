@@ -4,8 +4,9 @@ import Flavors
 /// The options of every command that reads the rule catalog: template and
 /// plugin directories to add to the built-in flavors.
 struct CatalogOptions: ParsableArguments {
-    @Option(name: .customLong("templates"),
-            help: "A directory of templates to add (repeatable); its flavors replace built-in ones.")
+    @Option(
+        name: .customLong("templates"),
+        help: "A directory of templates to add (repeatable); its flavors replace built-in ones.")
     var templateDirectories: [String] = []
 
     @Option(name: .customLong("plugin"), help: "A plugin directory to load (repeatable): its plugin.yaml and templates/.")

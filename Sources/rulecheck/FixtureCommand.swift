@@ -139,24 +139,31 @@ struct FixtureReport {
             }
         }
         if let chunks = result.output.chunks {
-            output.append(("chunks", .array(chunks.map { chunk in
-                (try? JSONValue(parsing: chunk)) ?? .string(String(decoding: chunk, as: UTF8.self))
-            })))
+            output.append(
+                (
+                    "chunks",
+                    .array(
+                        chunks.map { chunk in
+                            (try? JSONValue(parsing: chunk)) ?? .string(String(decoding: chunk, as: UTF8.self))
+                        })
+                ))
         }
         output.append(("dropped", .bool(result.output.dropped)))
         if let error = result.output.error { output.append(("error", .string(error))) }
-        return .object(JSONObject([
-            ("name", .string(result.name)), ("passed", .bool(result.passed)),
-            ("differences", .array(result.differences.map { .string($0) })), ("actual", .object(JSONObject(output))),
-        ]))
+        return .object(
+            JSONObject([
+                ("name", .string(result.name)), ("passed", .bool(result.passed)),
+                ("differences", .array(result.differences.map { .string($0) })), ("actual", .object(JSONObject(output))),
+            ]))
     }
 
     func finish() throws {
         if json {
-            let report = JSONValue.object(JSONObject([
-                ("passed", .number(JSONNumber(Int64(passed)))), ("failed", .number(JSONNumber(Int64(failed)))),
-                ("files", .array(fileReports)),
-            ]))
+            let report = JSONValue.object(
+                JSONObject([
+                    ("passed", .number(JSONNumber(Int64(passed)))), ("failed", .number(JSONNumber(Int64(failed)))),
+                    ("files", .array(fileReports)),
+                ]))
             print((try? report.jsonText(pretty: true)) ?? "{}")
         } else {
             print("\(passed) passed, \(failed) failed")

@@ -22,7 +22,10 @@ struct JSONataSuiteCommand: ParsableCommand {
     @Flag(help: "List every failing case with expected and actual results.")
     var failures = false
 
-    @Flag(help: "Also run each case through the write path conversions take (results written as JSON text as they are evaluated); a case passes only when both agree with the expected result.")
+    @Flag(
+        help:
+            "Also run each case through the write path conversions take (results written as JSON text as they are evaluated); a case passes only when both agree with the expected result."
+    )
     var checkWritten = false
 
     func run() throws {
@@ -53,7 +56,9 @@ struct JSONataSuiteCommand: ParsableCommand {
             printJSON(rows: rows, results: all, seconds: seconds)
         } else {
             for (name, groupPassed, groupFailed) in rows {
-                print("\(name.padding(toLength: 36, withPad: " ", startingAt: 0)) \(String(format: "%4d", groupPassed)) passed \(String(format: "%4d", groupFailed)) failed")
+                print(
+                    "\(name.padding(toLength: 36, withPad: " ", startingAt: 0)) \(String(format: "%4d", groupPassed)) passed \(String(format: "%4d", groupFailed)) failed"
+                )
             }
             if failures {
                 for result in all where !result.passed {
@@ -69,22 +74,31 @@ struct JSONataSuiteCommand: ParsableCommand {
     }
 
     private func printJSON(rows: [(String, Int, Int)], results: [JSONataSuite.CaseResult], seconds: Double) {
-        let groups = JSONValue.array(rows.map { row in
-            .object(JSONObject([("group", .string(row.0)), ("passed", .number(JSONNumber(Int64(row.1)))),
-                                ("failed", .number(JSONNumber(Int64(row.2))))]))
-        })
-        let failing = JSONValue.array(results.filter { !$0.passed }.map { result in
-            .object(JSONObject([("group", .string(result.group)), ("case", .string(result.name)),
-                                ("expr", .string(result.expression)), ("expected", .string(result.expected)),
-                                ("actual", .string(result.actual))]))
-        })
+        let groups = JSONValue.array(
+            rows.map { row in
+                .object(
+                    JSONObject([
+                        ("group", .string(row.0)), ("passed", .number(JSONNumber(Int64(row.1)))),
+                        ("failed", .number(JSONNumber(Int64(row.2)))),
+                    ]))
+            })
+        let failing = JSONValue.array(
+            results.filter { !$0.passed }.map { result in
+                .object(
+                    JSONObject([
+                        ("group", .string(result.group)), ("case", .string(result.name)),
+                        ("expr", .string(result.expression)), ("expected", .string(result.expected)),
+                        ("actual", .string(result.actual)),
+                    ]))
+            })
         let passed = results.filter(\.passed).count
-        let report = JSONValue.object(JSONObject([
-            ("passed", .number(JSONNumber(Int64(passed)))),
-            ("failed", .number(JSONNumber(Int64(results.count - passed)))),
-            ("seconds", .number(JSONNumber(seconds))),
-            ("groups", groups), ("failures", failing),
-        ]))
+        let report = JSONValue.object(
+            JSONObject([
+                ("passed", .number(JSONNumber(Int64(passed)))),
+                ("failed", .number(JSONNumber(Int64(results.count - passed)))),
+                ("seconds", .number(JSONNumber(seconds))),
+                ("groups", groups), ("failures", failing),
+            ]))
         print((try? report.jsonText(pretty: true)) ?? "{}")
     }
 }

@@ -63,7 +63,8 @@ struct RunCommand: ParsableCommand {
             let converter: TwoHopConverter
             do {
                 let clientRules = try catalog.flavor(clientName)
-                converter = base == .request
+                converter =
+                    base == .request
                     ? try TwoHopConverter(base: base, service: compiled.service, from: clientRules, to: compiled.template.rules)
                     : try TwoHopConverter(base: base, service: compiled.service, from: compiled.template.rules, to: clientRules)
             } catch {
@@ -201,8 +202,9 @@ struct ExplainCommand: ParsableCommand {
         let width = max(12, rows.map(\.path.count).max() ?? 0)
         print("    " + "output field".padding(toLength: width, withPad: " ", startingAt: 0) + "  rule         reads")
         for field in rows {
-            print("    " + field.path.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
-                  + field.rule.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0) + "  " + field.reads.joined(separator: ", "))
+            print(
+                "    " + field.path.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                    + field.rule.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0) + "  " + field.reads.joined(separator: ", "))
         }
     }
 }

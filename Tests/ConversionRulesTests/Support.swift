@@ -17,28 +17,46 @@ enum TestRules {
     }
 
     /// A toy provider flavor "upper": its chat payloads say `text`, AOG's say `content`.
-    static let upper = flavor("upper", [service("upper", "chat", [
-        .requestFromAOG: Pipeline(steps: [expression(#"{"model": $model, "text": content}"#),
-                                          .header(HeaderEdit(set: [("Content-Type", "application/json")]))]),
-        .requestToAOG: Pipeline(steps: [expression(#"{"content": text}"#)]),
-        .responseToAOG: Pipeline(steps: [expression(#"{"content": $uppercase(text)}"#)]),
-        .streamResponseToAOG: Pipeline(steps: [
-            .dropIf(try! DropRule(pattern: "[DONE]", isRegex: false, trim: true)),
-            expression(#"{"id": $id, "content": text}"#),
-            .header(HeaderEdit(delete: ["Content-Type"], add: [("Content-Type", "text/event-stream")])),
-        ]),
-        .streamResponseFromAOG: Pipeline(steps: [expression(#"{"text": content, "id": $id}"#),
-                                                 .header(HeaderEdit(set: [("Content-Type", "application/x-ndjson")]))],
-                                         epilogue: ["data: [DONE]"]),
-    ])])
+    static let upper = flavor(
+        "upper",
+        [
+            service(
+                "upper", "chat",
+                [
+                    .requestFromAOG: Pipeline(steps: [
+                        expression(#"{"model": $model, "text": content}"#),
+                        .header(HeaderEdit(set: [("Content-Type", "application/json")])),
+                    ]),
+                    .requestToAOG: Pipeline(steps: [expression(#"{"content": text}"#)]),
+                    .responseToAOG: Pipeline(steps: [expression(#"{"content": $uppercase(text)}"#)]),
+                    .streamResponseToAOG: Pipeline(steps: [
+                        .dropIf(try! DropRule(pattern: "[DONE]", isRegex: false, trim: true)),
+                        expression(#"{"id": $id, "content": text}"#),
+                        .header(HeaderEdit(delete: ["Content-Type"], add: [("Content-Type", "text/event-stream")])),
+                    ]),
+                    .streamResponseFromAOG: Pipeline(
+                        steps: [
+                            expression(#"{"text": content, "id": $id}"#),
+                            .header(HeaderEdit(set: [("Content-Type", "application/x-ndjson")])),
+                        ],
+                        epilogue: ["data: [DONE]"]),
+                ])
+        ])
 
     /// A toy client flavor "lower".
-    static let lower = flavor("lower", [service("lower", "chat", [
-        .requestToAOG: Pipeline(steps: [expression(#"{"content": $lowercase(msg)}"#)]),
-        .responseFromAOG: Pipeline(steps: [expression(#"{"msg": content}"#)]),
-        .streamResponseFromAOG: Pipeline(steps: [expression(#"{"msg": content, "id": id}"#)],
-                                         prologue: ["{\"start\":true}"], epilogue: ["[DONE]"]),
-    ])])
+    static let lower = flavor(
+        "lower",
+        [
+            service(
+                "lower", "chat",
+                [
+                    .requestToAOG: Pipeline(steps: [expression(#"{"content": $lowercase(msg)}"#)]),
+                    .responseFromAOG: Pipeline(steps: [expression(#"{"msg": content}"#)]),
+                    .streamResponseFromAOG: Pipeline(
+                        steps: [expression(#"{"msg": content, "id": id}"#)],
+                        prologue: ["{\"start\":true}"], epilogue: ["[DONE]"]),
+                ])
+        ])
 
     static let aog = flavor("aog", [service("aog", "chat", [:])])
 }

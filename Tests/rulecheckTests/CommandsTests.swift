@@ -32,13 +32,16 @@ final class CommandsTests: XCTestCase {
     }
 
     func testAFailingCaseShowsTheDifferencesAndExitsWithOne() throws {
-        let fixture = try temporaryFile("f.json", """
+        let fixture = try temporaryFile(
+            "f.json",
+            """
             {"rule": "openai:models", "cases": [{"name": "wrong", "conversion": "response_to_aog",
               "input": {"body": {"data": [{"id": "a"}]}}, "expect": {"body": {"models": [{"name": "b"}]}, "dropped": false}}]}
             """)
         let result = try RuleCheckProcess.run([fixture, "openai:models"])
         XCTAssertEqual(result.status, 1)
-        XCTAssertEqual(result.standardOutput, "\(fixture) (openai:models)\nFAIL wrong\n       body.models[0].name: expected \"b\", got \"a\"\n0 passed, 1 failed\n")
+        XCTAssertEqual(
+            result.standardOutput, "\(fixture) (openai:models)\nFAIL wrong\n       body.models[0].name: expected \"b\", got \"a\"\n0 passed, 1 failed\n")
         let json = try RuleCheckProcess.run([fixture, "openai:models", "--json"])
         XCTAssertEqual(json.status, 1)
         XCTAssertTrue(json.standardOutput.contains("\"actual\": {"), json.standardOutput)
@@ -50,7 +53,8 @@ final class CommandsTests: XCTestCase {
         var result = try RuleCheckProcess.run([broken, "ollama:chat"])
         XCTAssertEqual(result.status, 2)
         XCTAssertTrue(result.standardError.contains("\(broken):3:2: unexpected end of JSON text"), result.standardError)
-        let unknownField = try temporaryFile("u.json", #"{"cases": [{"name": "a", "conversion": "request_to_aog", "input": {"body": {}}, "expect": {"bodyy": {}}}]}"#)
+        let unknownField = try temporaryFile(
+            "u.json", #"{"cases": [{"name": "a", "conversion": "request_to_aog", "input": {"body": {}}, "expect": {"bodyy": {}}}]}"#)
         result = try RuleCheckProcess.run([unknownField, "ollama:chat"])
         XCTAssertEqual(result.status, 2)
         XCTAssertTrue(result.standardError.contains("unknown field 'bodyy' in expect of case 'a'"), result.standardError)
@@ -62,7 +66,9 @@ final class CommandsTests: XCTestCase {
     /// A broken service in --templates is printed; the fixtures of rules
     /// that loaded still run, and the exit status says something failed.
     func testFixturesRunWhenAnotherServiceFailedToLoad() throws {
-        let template = try temporaryFile("ollama.yaml", """
+        let template = try temporaryFile(
+            "ollama.yaml",
+            """
             name: ollama
             services:
               chat:
@@ -76,7 +82,9 @@ final class CommandsTests: XCTestCase {
                     - converter: jsonata
                       config: '{'
             """)
-        let fixture = try temporaryFile("chat.json", """
+        let fixture = try temporaryFile(
+            "chat.json",
+            """
             {"rule": "ollama:chat", "cases": [{"name": "carried", "conversion": "request_from_aog",
               "input": {"body": {"messages": []}}, "expect": {"body": {"messages": []}}}]}
             """)
@@ -89,13 +97,18 @@ final class CommandsTests: XCTestCase {
     }
 
     func testLintPrintsPositionsAndExitCodes() throws {
-        let template = try temporaryFile("t.yaml", "name: t\nservices:\n  chat:\n    support_model: []\n    request_to_aog:\n      conversion:\n        - converter: jsonata\n          config: |\n            { \"a\": $undefinedFn(1) ,}\n")
+        let template = try temporaryFile(
+            "t.yaml",
+            "name: t\nservices:\n  chat:\n    support_model: []\n    request_to_aog:\n      conversion:\n        - converter: jsonata\n          config: |\n            { \"a\": $undefinedFn(1) ,}\n"
+        )
         let result = try RuleCheckProcess.run(["lint", template])
         XCTAssertEqual(result.status, 1)
-        XCTAssertEqual(result.standardOutput.split(separator: "\n").map(String.init), [
-            "\(template):4:5: warning: unknown key 'support_model' in service chat (ignored); did you mean 'support_models'?",
-            "\(template):9:37: error: S0211 The symbol } cannot be used as a unary operator",
-        ])
+        XCTAssertEqual(
+            result.standardOutput.split(separator: "\n").map(String.init),
+            [
+                "\(template):4:5: warning: unknown key 'support_model' in service chat (ignored); did you mean 'support_models'?",
+                "\(template):9:37: error: S0211 The symbol } cannot be used as a unary operator",
+            ])
         XCTAssertEqual(try RuleCheckProcess.run(["lint", "builtin"]).status, 0)
         XCTAssertEqual(try RuleCheckProcess.run(["lint", "/no/such/file.yaml"]).status, 2)
     }
@@ -106,14 +119,18 @@ final class CommandsTests: XCTestCase {
         XCTAssertTrue(list.standardOutput.contains("ollama:chat\n  conversions: request_to_aog, request_from_aog"), list.standardOutput)
         XCTAssertTrue(list.standardOutput.contains("  default model: deepseek-r1:7b"))
 
-        let run = try RuleCheckProcess.run(["run", "ollama:chat", "request_from_aog", "--var", "model=qwen3", "--var", "stream=false"],
-                                           input: #"{"messages":[],"max_tokens":5}"#)
+        let run = try RuleCheckProcess.run(
+            ["run", "ollama:chat", "request_from_aog", "--var", "model=qwen3", "--var", "stream=false"],
+            input: #"{"messages":[],"max_tokens":5}"#)
         XCTAssertEqual(run.status, 0, run.standardError)
         XCTAssertEqual(run.standardOutput, #"{"model":"qwen3","stream":false,"messages":[],"options":{"num_predict":5}}"#)
 
-        let stream = try RuleCheckProcess.run(["run", "openai:chat", "--client", "ollama", "--kind", "stream_response",
-                                               "--header", "Content-Type: text/event-stream"],
-                                              input: "data: {\"model\":\"m\",\"choices\":[{\"delta\":{\"content\":\"Hi\"},\"finish_reason\":null}]}\n\ndata: [DONE]\n\n")
+        let stream = try RuleCheckProcess.run(
+            [
+                "run", "openai:chat", "--client", "ollama", "--kind", "stream_response",
+                "--header", "Content-Type: text/event-stream",
+            ],
+            input: "data: {\"model\":\"m\",\"choices\":[{\"delta\":{\"content\":\"Hi\"},\"finish_reason\":null}]}\n\ndata: [DONE]\n\n")
         XCTAssertEqual(stream.status, 0, stream.standardError)
         XCTAssertEqual(stream.standardOutput, "{\"model\":\"m\",\"message\":{\"content\":\"Hi\"},\"done\":false}\n")
 
@@ -145,8 +162,10 @@ final class CommandsTests: XCTestCase {
         let group = root.appendingPathComponent("groups/arithmetic")
         try FileManager.default.createDirectory(at: group, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: root.appendingPathComponent("datasets"), withIntermediateDirectories: true)
-        try #"{"expr": "1 + 2", "data": null, "bindings": {}, "result": 3}"#.write(to: group.appendingPathComponent("case000.json"), atomically: true, encoding: .utf8)
-        try #"{"expr": "1 + 2", "data": null, "bindings": {}, "result": 4}"#.write(to: group.appendingPathComponent("case001.json"), atomically: true, encoding: .utf8)
+        try #"{"expr": "1 + 2", "data": null, "bindings": {}, "result": 3}"#.write(
+            to: group.appendingPathComponent("case000.json"), atomically: true, encoding: .utf8)
+        try #"{"expr": "1 + 2", "data": null, "bindings": {}, "result": 4}"#.write(
+            to: group.appendingPathComponent("case001.json"), atomically: true, encoding: .utf8)
         let result = try RuleCheckProcess.run(["jsonata-suite", root.path])
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.standardOutput.contains("arithmetic"), result.standardOutput)

@@ -40,7 +40,10 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
             // Already so (the usual Content-Type of a JSON body): no change, and
             // no copy of fields shared with another value.
             if fields[first].value == value,
-               !fields[(first + 1)...].contains(where: { Self.sameName($0.name, name) }) { return }
+                !fields[(first + 1)...].contains(where: { Self.sameName($0.name, name) })
+            {
+                return
+            }
             fields[first].value = value
             var index = fields.count - 1
             while index > first {

@@ -28,16 +28,20 @@ public struct Pipeline: Sendable {
 
     /// Runs every step in order on `content`.
     /// - Throws: ``ConversionError`` naming `rule`, `conversion` and the step.
-    public func run(_ content: HTTPContent, variables: [String: Value], rule: String, conversion: String,
-                    limits: EvaluationLimits = EvaluationLimits()) throws(ConversionError) -> StepOutcome {
+    public func run(
+        _ content: HTTPContent, variables: [String: Value], rule: String, conversion: String,
+        limits: EvaluationLimits = EvaluationLimits()
+    ) throws(ConversionError) -> StepOutcome {
         var working = WorkingContent(content)
         guard try run(&working, variables: variables, rule: rule, conversion: conversion, limits: limits) else { return .dropped }
         return .content(try working.finished(rule: rule, conversion: conversion, step: steps.count))
     }
 
     /// Runs the steps on working content; false when a step dropped it.
-    func run(_ working: inout WorkingContent, variables: [String: Value], rule: String, conversion: String,
-             limits: EvaluationLimits) throws(ConversionError) -> Bool {
+    func run(
+        _ working: inout WorkingContent, variables: [String: Value], rule: String, conversion: String,
+        limits: EvaluationLimits
+    ) throws(ConversionError) -> Bool {
         try firstStep?.run(&working, variables: variables, limits: limits, rule: rule, conversion: conversion) ?? true
     }
 }
@@ -97,15 +101,19 @@ public struct ServiceRules: Sendable {
 
     /// Runs one conversion.
     /// - Throws: ``ConversionError``.
-    public func convert(_ kind: ConversionKind, _ content: HTTPContent, variables: [String: Value],
-                        limits: EvaluationLimits = EvaluationLimits()) throws(ConversionError) -> StepOutcome {
+    public func convert(
+        _ kind: ConversionKind, _ content: HTTPContent, variables: [String: Value],
+        limits: EvaluationLimits = EvaluationLimits()
+    ) throws(ConversionError) -> StepOutcome {
         try convert(kind, content, variables: variables, limits: limits, headersNeeded: true)
     }
 
     /// Runs one conversion; without `headersNeeded`, the result's headers
     /// are the input's (header steps are skipped).
-    func convert(_ kind: ConversionKind, _ content: HTTPContent, variables: [String: Value],
-                 limits: EvaluationLimits, headersNeeded: Bool) throws(ConversionError) -> StepOutcome {
+    func convert(
+        _ kind: ConversionKind, _ content: HTTPContent, variables: [String: Value],
+        limits: EvaluationLimits, headersNeeded: Bool
+    ) throws(ConversionError) -> StepOutcome {
         guard let stepCount = stepCounts[kind.position] else { return .content(content) }
         var working = WorkingContent(content, headersNeeded: headersNeeded)
         guard try convert(kind, &working, variables: variables, limits: limits) else { return .dropped }
@@ -113,8 +121,10 @@ public struct ServiceRules: Sendable {
     }
 
     /// Runs one conversion on working content; false when it dropped the content.
-    func convert(_ kind: ConversionKind, _ working: inout WorkingContent, variables: [String: Value],
-                 limits: EvaluationLimits) throws(ConversionError) -> Bool {
+    func convert(
+        _ kind: ConversionKind, _ working: inout WorkingContent, variables: [String: Value],
+        limits: EvaluationLimits
+    ) throws(ConversionError) -> Bool {
         guard let first = firstSteps[kind.position] else { return true }
         return try StepLink.run(first, &working, variables: variables, limits: limits, rule: name, conversion: kind.rawValue)
     }
@@ -134,8 +144,9 @@ public struct FlavorRules: Sendable {
     /// - Throws: ``ConversionError`` with ``ConversionError/Reason/missingService(flavor:service:)``.
     public func service(_ service: String) throws(ConversionError) -> ServiceRules {
         guard let rules = services[service] else {
-            throw ConversionError(rule: "\(name):\(service)", conversion: "", step: nil,
-                                  reason: .missingService(flavor: name, service: service))
+            throw ConversionError(
+                rule: "\(name):\(service)", conversion: "", step: nil,
+                reason: .missingService(flavor: name, service: service))
         }
         return rules
     }

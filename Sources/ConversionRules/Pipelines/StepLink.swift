@@ -52,8 +52,10 @@ final class StepLink: Sendable {
 
     /// Runs this step and the ones after it on working content; false when a step dropped it.
     /// - Throws: ``ConversionError`` naming `rule`, `conversion` and the step.
-    func run(_ working: inout WorkingContent, variables: [String: Value], limits: EvaluationLimits,
-             rule: String, conversion: String) throws(ConversionError) -> Bool {
+    func run(
+        _ working: inout WorkingContent, variables: [String: Value], limits: EvaluationLimits,
+        rule: String, conversion: String
+    ) throws(ConversionError) -> Bool {
         do throws(StepFailure) {
             guard try runStep(&working, variables: variables, limits: limits) else { return false }
         } catch {
@@ -66,18 +68,23 @@ final class StepLink: Sendable {
     /// expression step writes its result as the body unless a later hop
     /// reads it as a value.
     /// - Throws: ``StepFailure``.
-    private func runStep(_ working: inout WorkingContent, variables: [String: Value],
-                         limits: EvaluationLimits) throws(StepFailure) -> Bool {
+    private func runStep(
+        _ working: inout WorkingContent, variables: [String: Value],
+        limits: EvaluationLimits
+    ) throws(StepFailure) -> Bool {
         // The action runs as a method: switching on the stored property here
         // would copy it (and count references all threads share).
-        try action.run(&working, variables: variables, limits: limits,
-                       writesResult: isLastExpression && !working.valueReadLater)
+        try action.run(
+            &working, variables: variables, limits: limits,
+            writesResult: isLastExpression && !working.valueReadLater)
     }
 
     /// Runs the chain that `first` starts without retaining it (its owner keeps it alive).
     /// - Throws: ``ConversionError`` as ``run(_:variables:limits:rule:conversion:)``.
-    static func run(_ first: Unmanaged<StepLink>, _ working: inout WorkingContent, variables: [String: Value],
-                    limits: EvaluationLimits, rule: String, conversion: String) throws(ConversionError) -> Bool {
+    static func run(
+        _ first: Unmanaged<StepLink>, _ working: inout WorkingContent, variables: [String: Value],
+        limits: EvaluationLimits, rule: String, conversion: String
+    ) throws(ConversionError) -> Bool {
         try first.withGuaranteedReference { link throws(ConversionError) in
             try link.run(&working, variables: variables, limits: limits, rule: rule, conversion: conversion)
         }
@@ -87,8 +94,10 @@ final class StepLink: Sendable {
 extension StepLink.Action {
     /// Runs the action on working content; false when it drops the content.
     /// - Throws: ``StepFailure``.
-    func run(_ working: inout WorkingContent, variables: [String: Value], limits: EvaluationLimits,
-             writesResult: Bool) throws(StepFailure) -> Bool {
+    func run(
+        _ working: inout WorkingContent, variables: [String: Value], limits: EvaluationLimits,
+        writesResult: Bool
+    ) throws(StepFailure) -> Bool {
         switch self {
         case .expression(let step):
             try step.run(&working, variables: variables, limits: limits, writesResult: writesResult)

@@ -28,8 +28,14 @@ final class CompiledHeaderEdit: @unchecked Sendable {
 
     deinit {
         for name in deleteNames { name.freeOwnedCopy() }
-        for field in setFields { field.name.freeOwnedCopy(); field.value.freeOwnedCopy() }
-        for field in addFields { field.name.freeOwnedCopy(); field.value.freeOwnedCopy() }
+        for field in setFields {
+            field.name.freeOwnedCopy()
+            field.value.freeOwnedCopy()
+        }
+        for field in addFields {
+            field.name.freeOwnedCopy()
+            field.value.freeOwnedCopy()
+        }
         deleteNames.freeOwnedCopy()
         setFields.freeOwnedCopy()
         addFields.freeOwnedCopy()

@@ -5,8 +5,10 @@ public struct HeaderEdit: Sendable {
     public var set: [(name: String, value: String)]
     public var add: [(name: String, value: String)]
 
-    public init(clearAll: Bool = false, delete: [String] = [], set: [(name: String, value: String)] = [],
-                add: [(name: String, value: String)] = []) {
+    public init(
+        clearAll: Bool = false, delete: [String] = [], set: [(name: String, value: String)] = [],
+        add: [(name: String, value: String)] = []
+    ) {
         self.clearAll = clearAll
         self.delete = delete
         self.set = set

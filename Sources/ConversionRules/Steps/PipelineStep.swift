@@ -34,8 +34,10 @@ public struct ExpressionStep: Sendable {
     /// value, or, with `writesResult`, writes it as the new body.
     /// - Throws: ``StepFailure``: the body is not JSON, the expression failed
     ///   or gave no value, or the result has no JSON spelling.
-    func run(_ content: inout WorkingContent, variables: [String: Value], limits: EvaluationLimits,
-             writesResult: Bool) throws(StepFailure) {
+    func run(
+        _ content: inout WorkingContent, variables: [String: Value], limits: EvaluationLimits,
+        writesResult: Bool
+    ) throws(StepFailure) {
         let input: Value
         // Taken, not copied: the result replaces it, and a copy would count a reference.
         if let value = content.value.take() {
@@ -62,8 +64,10 @@ public struct ExpressionStep: Sendable {
     }
 
     /// The result written as JSON.
-    private func write(_ input: Value, variables: [String: Value], limits: EvaluationLimits,
-                       capacity: Int) throws(StepFailure) -> [UInt8] {
+    private func write(
+        _ input: Value, variables: [String: Value], limits: EvaluationLimits,
+        capacity: Int
+    ) throws(StepFailure) -> [UInt8] {
         var writer = JSONWriter(capacity: capacity)
         let written: Bool
         do throws(ResultWriteError) {
@@ -126,8 +130,10 @@ struct WorkingContent {
     /// - Throws: ``ConversionError`` naming `rule`, `conversion` and `step`
     ///   when the pending value cannot be written as JSON.
     ///   (The names are built only then.)
-    mutating func finished(rule: @autoclosure () -> String, conversion: @autoclosure () -> String,
-                           step: Int?) throws(ConversionError) -> HTTPContent {
+    mutating func finished(
+        rule: @autoclosure () -> String, conversion: @autoclosure () -> String,
+        step: Int?
+    ) throws(ConversionError) -> HTTPContent {
         do throws(StepFailure) {
             try materialize()
         } catch {

@@ -119,7 +119,8 @@ public struct SSEDecoder: StreamDecoder {
         if line[0] == UInt8(ascii: ":") { return }
         let colon = line.firstIndex(of: UInt8(ascii: ":")) ?? line.count
         guard colon == 4, line[0] == UInt8(ascii: "d"), line[1] == UInt8(ascii: "a"),
-              line[2] == UInt8(ascii: "t"), line[3] == UInt8(ascii: "a") else { return }
+            line[2] == UInt8(ascii: "t"), line[3] == UInt8(ascii: "a")
+        else { return }
         var valueStart = min(colon + 1, line.count)
         if valueStart < line.count, line[valueStart] == UInt8(ascii: " ") { valueStart += 1 }
         guard data.count + 1 + (line.count - valueStart) <= limits.maximumEventBytes else {

@@ -67,15 +67,20 @@ public struct StreamRewriter {
 
     /// A rewriter that converts each payload with `convert`.
     /// `streamLimits` bound how much of a pending line or event is held.
-    public init(inputHeaders: HTTPHeaders, prologue: [String] = [], epilogue: [String] = [],
-                passThrough: Bool = false, streamLimits: StreamLimits = StreamLimits(),
-                convert: @escaping PayloadConverter) {
-        self.init(inputHeaders: inputHeaders, prologue: prologue, epilogue: epilogue, passThrough: passThrough,
-                  streamLimits: streamLimits, bodyConverter: { content, _ throws(ConversionError) in try convert(content) })
+    public init(
+        inputHeaders: HTTPHeaders, prologue: [String] = [], epilogue: [String] = [],
+        passThrough: Bool = false, streamLimits: StreamLimits = StreamLimits(),
+        convert: @escaping PayloadConverter
+    ) {
+        self.init(
+            inputHeaders: inputHeaders, prologue: prologue, epilogue: epilogue, passThrough: passThrough,
+            streamLimits: streamLimits, bodyConverter: { content, _ throws(ConversionError) in try convert(content) })
     }
 
-    private init(inputHeaders: HTTPHeaders, prologue: [String], epilogue: [String],
-                 passThrough: Bool, streamLimits: StreamLimits, bodyConverter convert: @escaping BodyConverter) {
+    private init(
+        inputHeaders: HTTPHeaders, prologue: [String], epilogue: [String],
+        passThrough: Bool, streamLimits: StreamLimits, bodyConverter convert: @escaping BodyConverter
+    ) {
         // The rewriter's own copy: each payload's content holds the headers,
         // and streams on other threads should not count references to the
         // same buffer.
@@ -92,13 +97,17 @@ public struct StreamRewriter {
 
     /// A rewriter for one stream conversion of a service; its prologue and
     /// epilogue come from that conversion's own definition.
-    public init(rules: ServiceRules, conversion: ConversionKind, inputHeaders: HTTPHeaders,
-                variables: [String: Value], limits: EvaluationLimits = EvaluationLimits(),
-                streamLimits: StreamLimits = StreamLimits()) {
+    public init(
+        rules: ServiceRules, conversion: ConversionKind, inputHeaders: HTTPHeaders,
+        variables: [String: Value], limits: EvaluationLimits = EvaluationLimits(),
+        streamLimits: StreamLimits = StreamLimits()
+    ) {
         let pipeline = rules.pipeline(conversion)
         let variables = Self.ownCopy(variables)
-        self.init(inputHeaders: inputHeaders, prologue: pipeline.prologue, epilogue: pipeline.epilogue,
-                  passThrough: false, streamLimits: streamLimits) { content, headersNeeded throws(ConversionError) in
+        self.init(
+            inputHeaders: inputHeaders, prologue: pipeline.prologue, epilogue: pipeline.epilogue,
+            passThrough: false, streamLimits: streamLimits
+        ) { content, headersNeeded throws(ConversionError) in
             try rules.convert(conversion, content, variables: variables, limits: limits, headersNeeded: headersNeeded)
         }
     }
@@ -106,18 +115,23 @@ public struct StreamRewriter {
     /// A rewriter for a two-hop stream conversion (base `stream_response`);
     /// prologue and epilogue come from the target (client) flavor's
     /// `stream_response_from_aog`. Between a flavor and itself the bytes pass unchanged.
-    public init(converter: TwoHopConverter, inputHeaders: HTTPHeaders, variables: [String: Value],
-                limits: EvaluationLimits = EvaluationLimits(), streamLimits: StreamLimits = StreamLimits()) {
+    public init(
+        converter: TwoHopConverter, inputHeaders: HTTPHeaders, variables: [String: Value],
+        limits: EvaluationLimits = EvaluationLimits(), streamLimits: StreamLimits = StreamLimits()
+    ) {
         let pipeline = converter.targetPipeline ?? .identity
         let variables = Self.ownCopy(variables)
         // Every payload carries the stream's headers: whether the body is
         // binary (and passes unchanged) is decided once.
         let isBinary = HTTPContent(headers: inputHeaders, body: []).isBinary
-        self.init(inputHeaders: inputHeaders, prologue: pipeline.prologue, epilogue: pipeline.epilogue,
-                  passThrough: converter.isPassThrough, streamLimits: streamLimits) { content, headersNeeded throws(ConversionError) in
+        self.init(
+            inputHeaders: inputHeaders, prologue: pipeline.prologue, epilogue: pipeline.epilogue,
+            passThrough: converter.isPassThrough, streamLimits: streamLimits
+        ) { content, headersNeeded throws(ConversionError) in
             if isBinary { return .content(content) }
-            return try converter.convert(content, variables: variables, limits: limits, headersNeeded: headersNeeded,
-                                         binaryChecked: true)
+            return try converter.convert(
+                content, variables: variables, limits: limits, headersNeeded: headersNeeded,
+                binaryChecked: true)
         }
     }
 
@@ -206,8 +220,9 @@ public struct StreamRewriter {
             // Only the first converted payload's headers are used.
             outcome = try convert(HTTPContent(headers: inputHeaders, body: payload), outputFraming == nil)
         } catch {
-            let wrapped = ConversionError(rule: error.rule, conversion: error.conversion, step: error.step,
-                                          reason: .streamChunk(index: index, error))
+            let wrapped = ConversionError(
+                rule: error.rule, conversion: error.conversion, step: error.step,
+                reason: .streamChunk(index: index, error))
             failure = wrapped
             throw wrapped
         }

@@ -38,8 +38,10 @@ public struct TwoHopConverter: Sendable {
 
     /// Converts `content`; the caller's content is never changed.
     /// - Throws: ``ConversionError`` from either hop.
-    public func convert(_ content: HTTPContent, variables: [String: Value],
-                        limits: EvaluationLimits = EvaluationLimits()) throws(ConversionError) -> StepOutcome {
+    public func convert(
+        _ content: HTTPContent, variables: [String: Value],
+        limits: EvaluationLimits = EvaluationLimits()
+    ) throws(ConversionError) -> StepOutcome {
         try convert(content, variables: variables, limits: limits, headersNeeded: true)
     }
 
@@ -47,8 +49,10 @@ public struct TwoHopConverter: Sendable {
     /// the input's (header steps are skipped). With `binaryChecked`, the
     /// caller has found the content not binary (a stream checks its headers
     /// once, not for every payload).
-    func convert(_ content: HTTPContent, variables: [String: Value], limits: EvaluationLimits,
-                 headersNeeded: Bool, binaryChecked: Bool = false) throws(ConversionError) -> StepOutcome {
+    func convert(
+        _ content: HTTPContent, variables: [String: Value], limits: EvaluationLimits,
+        headersNeeded: Bool, binaryChecked: Bool = false
+    ) throws(ConversionError) -> StepOutcome {
         if isPassThrough || (!binaryChecked && content.isBinary) { return .content(content) }
         // The hops pass the body built by the first to the second as a value.
         var working = WorkingContent(content, headersNeeded: headersNeeded)
@@ -62,8 +66,9 @@ public struct TwoHopConverter: Sendable {
         if try targetRules?.convert(base.fromAOG, &working, variables: variables, limits: limits) == false {
             return .dropped
         }
-        var converted = try working.finished(rule: targetRules?.name ?? sourceRules?.name ?? service,
-                                             conversion: base.fromAOG.rawValue, step: nil)
+        var converted = try working.finished(
+            rule: targetRules?.name ?? sourceRules?.name ?? service,
+            conversion: base.fromAOG.rawValue, step: nil)
         if headersNeeded, converted.body != content.body { converted.headers.remove("Content-Length") }
         return .content(converted)
     }

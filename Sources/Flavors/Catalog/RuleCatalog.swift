@@ -68,8 +68,9 @@ public final class RuleCatalog: @unchecked Sendable {
         for name in BuiltinTemplates.flavorNames {
             let template: FlavorTemplate
             do throws(TemplateLoadError) {
-                template = try TemplateLoader.load(text: BuiltinTemplates.text(of: name)!,
-                                                   file: "builtin:\(name).yaml", expectedName: name)
+                template = try TemplateLoader.load(
+                    text: BuiltinTemplates.text(of: name)!,
+                    file: "builtin:\(name).yaml", expectedName: name)
             } catch {
                 throw .templateFailed(error)
             }
@@ -144,8 +145,10 @@ public final class RuleCatalog: @unchecked Sendable {
         let takenByAnotherPlugin = state.plugins[name].map { $0.file != manifest.file } ?? false
         if state.builtins[name] != nil || state.directories.contains(where: { $0.templates[name] != nil }) || takenByAnotherPlugin {
             let place = manifest.provider.nameLocation.map { "\($0)" } ?? manifest.file
-            throw .unreadable(path: place, reason: "provider name '\(name)' is already the name of a flavor in the catalog; "
-                              + "a plugin may not replace it: give the provider a name of its own")
+            throw .unreadable(
+                path: place,
+                reason: "provider name '\(name)' is already the name of a flavor in the catalog; "
+                    + "a plugin may not replace it: give the provider a name of its own")
         }
         var services: [String: ServiceRules] = [:]
         var metadata: [String: ServiceMetadata] = [:]
@@ -156,7 +159,11 @@ public final class RuleCatalog: @unchecked Sendable {
             if template == nil {
                 let path = (directory as NSString).appendingPathComponent("templates/\(flavorName).yaml")
                 guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                    throw .unreadable(path: manifest.file, reason: "service \(service.serviceName): config_ref \(service.configRef) names flavor \(flavorName), which is neither in the catalog nor in \(path)")
+                    throw .unreadable(
+                        path: manifest.file,
+                        reason:
+                            "service \(service.serviceName): config_ref \(service.configRef) names flavor \(flavorName), which is neither in the catalog nor in \(path)"
+                    )
                 }
                 do throws(TemplateLoadError) {
                     template = try TemplateLoader.load(text: text, file: path)
@@ -169,12 +176,15 @@ public final class RuleCatalog: @unchecked Sendable {
                 if template!.failedServices.contains(serviceName) {
                     throw .templateFailed(TemplateLoadError(diagnostics: template!.serviceErrors))
                 }
-                throw .unreadable(path: manifest.file, reason: "service \(service.serviceName): config_ref \(service.configRef): flavor \(flavorName) has no service \(serviceName)")
+                throw .unreadable(
+                    path: manifest.file,
+                    reason: "service \(service.serviceName): config_ref \(service.configRef): flavor \(flavorName) has no service \(serviceName)")
             }
             services[service.serviceName] = rules.named(flavor: manifest.provider.name, service: service.serviceName)
             var serviceMetadata = ServiceMetadata()
             serviceMetadata.url = manifest.provider.type == "local" ? manifest.provider.engineHost + service.endpoint : ""
-            serviceMetadata.endpoints = service.endpoint.isEmpty ? [] : ["\(service.exposeProtocol.uppercased() == "WEBSOCKET" ? "GET" : "POST") \(service.endpoint)"]
+            serviceMetadata.endpoints =
+                service.endpoint.isEmpty ? [] : ["\(service.exposeProtocol.uppercased() == "WEBSOCKET" ? "GET" : "POST") \(service.endpoint)"]
             serviceMetadata.authType = service.authType
             serviceMetadata.defaultModel = service.defaultModel
             serviceMetadata.supportModels = service.supportModels
@@ -183,9 +193,10 @@ public final class RuleCatalog: @unchecked Sendable {
             serviceMetadata.taskType = service.taskType
             metadata[service.serviceName] = serviceMetadata
         }
-        let flavor = FlavorTemplate(name: manifest.provider.name, version: manifest.provider.version, file: manifest.file,
-                                    rules: FlavorRules(name: manifest.provider.name, services: services), metadata: metadata,
-                                    warnings: manifest.warnings)
+        let flavor = FlavorTemplate(
+            name: manifest.provider.name, version: manifest.provider.version, file: manifest.file,
+            rules: FlavorRules(name: manifest.provider.name, services: services), metadata: metadata,
+            warnings: manifest.warnings)
         lock.lock()
         snapshot.plugins[manifest.provider.name] = flavor
         lock.unlock()

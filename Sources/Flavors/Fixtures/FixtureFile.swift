@@ -109,8 +109,9 @@ private struct FixtureReader {
     }
 
     private func readCase(_ index: Int, position: Int) throws(FixtureFile.FormatError) -> FixtureFile.Case {
-        let fields = try members(index, "case \(position + 1)",
-                                 allowed: ["name", "conversion", "client", "kind", "vars", "input", "expect"])
+        let fields = try members(
+            index, "case \(position + 1)",
+            allowed: ["name", "conversion", "client", "kind", "vars", "input", "expect"])
         guard let nameIndex = fields["name"] else { throw fail("case \(position + 1) has no 'name'") }
         let name = try string(nameIndex, "the name of case \(position + 1)")
         let place = "case '\(name)'"
@@ -160,8 +161,9 @@ private struct FixtureReader {
         }
         guard let expectIndex = fields["expect"] else { throw fail("\(place) has no 'expect'") }
         let expectation = try readExpectation(expectIndex, place)
-        let fixtureCase = FixtureFile.Case(name: name, mode: mode, variables: variables, inputHeaders: headers,
-                                           inputBody: body, expect: expectation)
+        let fixtureCase = FixtureFile.Case(
+            name: name, mode: mode, variables: variables, inputHeaders: headers,
+            inputBody: body, expect: expectation)
         if expectation.chunks != nil, !fixtureCase.isStream {
             throw fail("\(place): 'chunks' is for stream conversions only")
         }

@@ -32,8 +32,9 @@ public enum FixtureRunner {
     /// Runs one case.
     public static func run(_ fixtureCase: FixtureFile.Case, rule: CompiledRule, catalog: RuleCatalog) -> FixtureCaseResult {
         let output = produce(fixtureCase, rule: rule, catalog: catalog)
-        return FixtureCaseResult(name: fixtureCase.name, differences: check(fixtureCase.expect, output, isStream: fixtureCase.isStream),
-                                 output: output)
+        return FixtureCaseResult(
+            name: fixtureCase.name, differences: check(fixtureCase.expect, output, isStream: fixtureCase.isStream),
+            output: output)
     }
 
     private static func produce(_ fixtureCase: FixtureFile.Case, rule: CompiledRule, catalog: RuleCatalog) -> FixtureOutput {
@@ -50,12 +51,14 @@ public enum FixtureRunner {
             case .twoHop(let client, let base):
                 let clientRules = try catalog.flavor(client)
                 let providerRules = rule.template.rules
-                let converter = base == .request
+                let converter =
+                    base == .request
                     ? try TwoHopConverter(base: base, service: rule.service, from: clientRules, to: providerRules)
                     : try TwoHopConverter(base: base, service: rule.service, from: providerRules, to: clientRules)
                 if base == .streamResponse {
-                    try stream(StreamRewriter(converter: converter, inputHeaders: input.headers, variables: variables),
-                               input.body, into: &output)
+                    try stream(
+                        StreamRewriter(converter: converter, inputHeaders: input.headers, variables: variables),
+                        input.body, into: &output)
                 } else {
                     record(try converter.convert(input, variables: variables), into: &output)
                 }

@@ -1,5 +1,6 @@
 import ConversionRules
 import Foundation
+import RuleDSL
 
 /// A plugin manifest (`plugin.yaml` or `plugin.json`): the
 /// provider, its services with the `config_ref` of the rule each uses, and
@@ -118,8 +119,10 @@ public struct PluginManifest: Sendable {
     /// and `${HOME}` expanded (exact `${NAME}` only; unknown names stay), a
     /// leading `~/` expanded, made absolute against `workingDirectory` and cleaned.
     /// - Throws: ``CatalogError/unreadable(path:reason:)`` for a path that is empty after expansion.
-    public func expandedResources(pluginDirectory: String, home: String, aogDataDirectory: String,
-                                  workingDirectory: String) throws(CatalogError) -> [String: String] {
+    public func expandedResources(
+        pluginDirectory: String, home: String, aogDataDirectory: String,
+        workingDirectory: String
+    ) throws(CatalogError) -> [String: String] {
         var variables = ["AOG_DATA_DIR": aogDataDirectory, "PLUGIN_DIR": pluginDirectory, "HOME": home]
         var result: [String: String] = [:]
         if let dataDirectory = resources["data_dir"] {
@@ -136,14 +139,16 @@ public struct PluginManifest: Sendable {
     /// The gateway's data directory on this platform.
     public static var defaultAOGDataDirectory: String {
         #if os(macOS)
-        return (NSHomeDirectory() as NSString).appendingPathComponent("Library/Application Support/AOG")
+            return (NSHomeDirectory() as NSString).appendingPathComponent("Library/Application Support/AOG")
         #else
-        return "/var/lib/aog"
+            return "/var/lib/aog"
         #endif
     }
 
-    static func expand(_ path: String, _ variables: [String: String], home: String, workingDirectory: String,
-                       key: String) throws(CatalogError) -> String {
+    static func expand(
+        _ path: String, _ variables: [String: String], home: String, workingDirectory: String,
+        key: String
+    ) throws(CatalogError) -> String {
         var expanded = path
         for (name, value) in variables {
             expanded = expanded.replacingOccurrences(of: "${\(name)}", with: value)
@@ -288,7 +293,9 @@ private struct ManifestReader {
                 configRefNode = entry.value
             case "timeout":
                 if entry.value.scalar?.isNull == true { continue }
-                if let value = entry.value.scalar?.intValue { service.timeout = value } else {
+                if let value = entry.value.scalar?.intValue {
+                    service.timeout = value
+                } else {
                     report(.error, entry.value, "timeout must be an integer number of seconds")
                 }
             case "middlewares": service.middlewares = strings(entry.value, key)
@@ -306,7 +313,8 @@ private struct ManifestReader {
                 let text = string(entry.value, key)
                 if text.trimmingWhitespace().isEmpty { continue }
                 if case .object(let object)? = try? JSONValue(parsing: text),
-                   object.members.allSatisfy({ if case .string = $0.value { return true } else { return false } }) {
+                    object.members.allSatisfy({ if case .string = $0.value { return true } else { return false } })
+                {
                     for member in object.members { if case .string(let value) = member.value { service.extraHeaders[member.key] = value } }
                 } else {
                     report(.error, entry.value, "extra_header must be a string holding a JSON object of strings")
@@ -322,11 +330,14 @@ private struct ManifestReader {
         if service.configRef.isEmpty {
             report(.error, configRefNode ?? node, "\(place) needs a config_ref (FLAVOR:SERVICE, e.g. ollama:chat)")
         } else if service.configRef.split(separator: ":", omittingEmptySubsequences: false).count != 2
-                    || service.configRef.hasPrefix(":") || service.configRef.hasSuffix(":") {
+            || service.configRef.hasPrefix(":") || service.configRef.hasSuffix(":")
+        {
             report(.error, configRefNode ?? node, "config_ref '\(service.configRef)' of \(place) must be FLAVOR:SERVICE")
         } else if !service.configRef.split(separator: ":").allSatisfy({ PlainName.isValid(String($0)) }) {
-            report(.error, configRefNode ?? node, "config_ref '\(service.configRef)' of \(place): flavor and service must be plain names "
-                   + "(letters, digits, '.', '_' and '-'); a flavor is found in the catalog or in the plugin's templates/ folder")
+            report(
+                .error, configRefNode ?? node,
+                "config_ref '\(service.configRef)' of \(place): flavor and service must be plain names "
+                    + "(letters, digits, '.', '_' and '-'); a flavor is found in the catalog or in the plugin's templates/ folder")
         }
         return service
     }
@@ -344,5 +355,3 @@ private struct ManifestReader {
         }
     }
 }
-
-import RuleDSL

@@ -1,3 +1,5 @@
+import ConversionRules
+
 /// The provider metadata of a service: loaded, validated and
 /// given to the gateway; conversions do not act on it.
 public struct ServiceMetadata: Sendable, Equatable {
@@ -50,8 +52,10 @@ public struct FlavorTemplate: Sendable {
     }
 
     /// Creates a template from its parts (the loader and plugins do).
-    public init(name: String, version: String, file: String, rules: FlavorRules, metadata: [String: ServiceMetadata],
-                warnings: [TemplateDiagnostic], failedServices: [String] = [], serviceErrors: [TemplateDiagnostic] = []) {
+    public init(
+        name: String, version: String, file: String, rules: FlavorRules, metadata: [String: ServiceMetadata],
+        warnings: [TemplateDiagnostic], failedServices: [String] = [], serviceErrors: [TemplateDiagnostic] = []
+    ) {
         self.name = name
         self.version = version
         self.file = file
@@ -74,9 +78,8 @@ public struct FlavorTemplate: Sendable {
             services[service] = kept
             metadata[service] = previous.metadata[service]
         }
-        return FlavorTemplate(name: name, version: version, file: file, rules: FlavorRules(name: name, services: services),
-                              metadata: metadata, warnings: warnings, failedServices: failedServices, serviceErrors: serviceErrors)
+        return FlavorTemplate(
+            name: name, version: version, file: file, rules: FlavorRules(name: name, services: services),
+            metadata: metadata, warnings: warnings, failedServices: failedServices, serviceErrors: serviceErrors)
     }
 }
-
-import ConversionRules

@@ -140,7 +140,8 @@ private struct TemplateReader {
         guard let entries = mapping(node, what) else { return [] }
         return entries.compactMap { entry in
             guard let name = string(entry.key, "a header name in \(what)"),
-                  let value = string(entry.value, "the value of header \(name)") else { return nil }
+                let value = string(entry.value, "the value of header \(name)")
+            else { return nil }
             return (name, value)
         }
     }
@@ -204,11 +205,12 @@ private struct TemplateReader {
             metadata[serviceName] = serviceMetadata
         }
         let inFileOrder = diagnostics.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
-        return FlavorTemplate(name: name, version: version, file: file,
-                              rules: FlavorRules(name: name, services: services), metadata: metadata,
-                              warnings: inFileOrder.filter { $0.severity == .warning },
-                              failedServices: failedServices.sorted(),
-                              serviceErrors: inFileOrder.filter { $0.severity == .error })
+        return FlavorTemplate(
+            name: name, version: version, file: file,
+            rules: FlavorRules(name: name, services: services), metadata: metadata,
+            warnings: inFileOrder.filter { $0.severity == .warning },
+            failedServices: failedServices.sorted(),
+            serviceErrors: inFileOrder.filter { $0.severity == .error })
     }
 
     mutating func service(_ node: YAMLNode, flavor: String, service: String) -> (ServiceRules, ServiceMetadata)? {
@@ -227,8 +229,9 @@ private struct TemplateReader {
                 readMetadata(key, entry.value, into: &metadata)
                 metadataValuesAreOptional = false
             } else {
-                unknownKey(entry.key, known: Self.serviceMetadataKeys.union(ConversionKind.allCases.map(\.rawValue)),
-                           in: "service \(service)")
+                unknownKey(
+                    entry.key, known: Self.serviceMetadataKeys.union(ConversionKind.allCases.map(\.rawValue)),
+                    in: "service \(service)")
             }
         }
         return (ServiceRules(flavor: flavor, service: service, pipelines: pipelines), metadata)
@@ -417,7 +420,8 @@ private struct TemplateReader {
 
 /// The number of single-character edits between two strings (for "did you mean").
 func editDistance(_ left: String, _ right: String) -> Int {
-    let a = Array(left), b = Array(right)
+    let a = Array(left)
+    let b = Array(right)
     var previous = Array(0...b.count)
     for i in 1...max(1, a.count) where !a.isEmpty {
         var current = [i] + Array(repeating: 0, count: b.count)

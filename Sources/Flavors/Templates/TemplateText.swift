@@ -44,7 +44,8 @@ public enum TemplateText {
                 break decoding
             }
         }
-        return TemplateDiagnostic(file: file, line: line, column: column, severity: .error,
-                                  message: "the file is not UTF-8 text: invalid byte 0x\(String(bytes[min(offset, bytes.count - 1)], radix: 16)) at byte offset \(offset)")
+        return TemplateDiagnostic(
+            file: file, line: line, column: column, severity: .error,
+            message: "the file is not UTF-8 text: invalid byte 0x\(String(bytes[min(offset, bytes.count - 1)], radix: 16)) at byte offset \(offset)")
     }
 }

@@ -118,8 +118,9 @@ private struct YAMLTreeBuilder {
             }
             guard inIndentation else { continue }
             if byte == UInt8(ascii: "\t") {
-                throw error("tab character in indentation; indent with spaces",
-                            YAMLMark(line: lineNumber, column: 1))
+                throw error(
+                    "tab character in indentation; indent with spaces",
+                    YAMLMark(line: lineNumber, column: 1))
             }
             if byte != UInt8(ascii: " ") { inIndentation = false }
         }

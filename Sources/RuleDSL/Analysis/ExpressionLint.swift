@@ -22,7 +22,9 @@ public struct ExpressionDiagnostic: Sendable, Equatable, CustomStringConvertible
         case .unknownFunction(let name):
             return "unknown function $\(name)"
         case .wrongArgumentCount(let function, let given, let expected):
-            let range = expected.lowerBound == expected.upperBound ? "\(expected.lowerBound)"
+            let range =
+                expected.lowerBound == expected.upperBound
+                ? "\(expected.lowerBound)"
                 : expected.upperBound == Int.max ? "at least \(expected.lowerBound)" : "\(expected.lowerBound) to \(expected.upperBound)"
             return "$\(function) takes \(range) argument\(expected.upperBound == 1 ? "" : "s"), given \(given)"
         case .unboundVariable(let name):
@@ -59,8 +61,10 @@ private struct ExpressionLinter {
 
     private mutating func report(_ kind: ExpressionDiagnostic.Kind, at position: Int) {
         let line = (lineStarts.lastIndex { $0 <= position } ?? 0)
-        diagnostics.append(ExpressionDiagnostic(kind: kind, position: position, line: line + 1,
-                                                column: position - lineStarts[line] + 1))
+        diagnostics.append(
+            ExpressionDiagnostic(
+                kind: kind, position: position, line: line + 1,
+                column: position - lineStarts[line] + 1))
     }
 
     private func isBound(_ name: String, _ scope: [Set<String>]) -> Bool {
@@ -92,11 +96,13 @@ private struct ExpressionLinter {
         case .lambda(let definition):
             scope.append(Set(definition.parameters))
         case .path(let steps, _):
-            scope.append(Set(steps.flatMap { step -> [String] in
-                var names = step.focus.map { [$0] } ?? []
-                for stage in step.stages { if case .indexBinding(let name) = stage { names.append(name) } }
-                return names
-            }))
+            scope.append(
+                Set(
+                    steps.flatMap { step -> [String] in
+                        var names = step.focus.map { [$0] } ?? []
+                        for stage in step.stages { if case .indexBinding(let name) = stage { names.append(name) } }
+                        return names
+                    }))
         case .bind(let name, _):
             scope.append([name])
         default:

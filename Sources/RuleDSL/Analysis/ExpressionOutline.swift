@@ -79,7 +79,8 @@ private enum OutlineBuilder {
         }
         // [items.{...}]: an array with one object per item of a path.
         if case .array(let items) = value.kind, items.count == 1, case .path(let steps, _) = items[0].kind,
-           let last = steps.last, case .object(let inner) = last.kind {
+            let last = steps.last, case .object(let inner) = last.kind
+        {
             let source = pathText(Array(steps.dropLast()), context: context)
             fields.append(.init(path: path, rule: .constructed, reads: [source + "[]"]))
             describe(pairs: inner, prefix: path + "[]", context: source + "[].", into: &fields)
@@ -163,15 +164,16 @@ private enum OutlineBuilder {
 
     /// `choices[0].delta` for name steps with their numeric predicates.
     static func pathText(_ steps: [Node], context: String) -> String {
-        context + steps.map { step -> String in
-            guard case .name(let name, _) = step.kind else { return "?" }
-            let indexes = step.stages.compactMap { stage -> String? in
-                if case .predicate(let predicate) = stage, case .number(let value) = predicate.kind {
-                    return "[\(JSONNumberFormatting.javaScriptString(value))]"
+        context
+            + steps.map { step -> String in
+                guard case .name(let name, _) = step.kind else { return "?" }
+                let indexes = step.stages.compactMap { stage -> String? in
+                    if case .predicate(let predicate) = stage, case .number(let value) = predicate.kind {
+                        return "[\(JSONNumberFormatting.javaScriptString(value))]"
+                    }
+                    return "[?]"
                 }
-                return "[?]"
-            }
-            return name + indexes.joined()
-        }.joined(separator: ".")
+                return name + indexes.joined()
+            }.joined(separator: ".")
     }
 }

@@ -54,8 +54,10 @@ public struct JSONataSuite {
             } catch {
                 // A case whose file cannot be read (a lone surrogate escape, which
                 // no Swift string can hold) counts as failed, with the reason.
-                results.append(CaseResult(group: group, name: name, expression: "", passed: false,
-                                          expected: "(unreadable case file)", actual: "\(error)"))
+                results.append(
+                    CaseResult(
+                        group: group, name: name, expression: "", passed: false,
+                        expected: "(unreadable case file)", actual: "\(error)"))
                 continue
             }
             if document.kind(at: document.root) == .array {
@@ -157,8 +159,10 @@ public struct JSONataSuite {
 
     /// The text ``RuleExpression/write(_:bindings:limits:to:)`` gives,
     /// "undefined", or "error CODE: message".
-    private static func writtenOutcome(_ compiled: Result<RuleExpression, JSONataError>, _ input: Value?,
-                                       bindings: [String: Value], limits: EvaluationLimits) -> String {
+    private static func writtenOutcome(
+        _ compiled: Result<RuleExpression, JSONataError>, _ input: Value?,
+        bindings: [String: Value], limits: EvaluationLimits
+    ) -> String {
         let expression: RuleExpression
         switch compiled {
         case .success(let compiledExpression): expression = compiledExpression

@@ -184,7 +184,9 @@ public struct JSONataError: Error, Sendable, Equatable, CustomStringConvertible 
         case .comparisonNotComparable: return "The expressions either side of operator \(token) must evaluate to numeric or string values"
         case .transformUpdateNotObject: return "The insert/update clause of the transform expression must evaluate to an object: \(token)"
         case .transformDeleteNotStrings: return "The delete clause of the transform expression must evaluate to a string or array of strings: \(token)"
-        case .transformCloneOverridden: return "The transform expression clones the input object using the $clone() function. This has been overridden in the current scope by a non-function."
+        case .transformCloneOverridden:
+            return
+                "The transform expression clones the input object using the $clone() function. This has been overridden in the current scope by a non-function."
         case .rangeTooLarge: return "The size of the sequence allocated by the range operator (..) must not exceed 1e7. Attempted to allocate \(token)."
         case .stringOfNonFinite: return "Attempting to invoke string function on Infinity or NaN"
         case .replaceEmptyPattern: return "Second argument of replace function cannot be an empty string"
@@ -196,21 +198,34 @@ public struct JSONataError: Error, Sendable, Equatable, CustomStringConvertible 
         case .reduceFunctionArity: return "The second argument of reduce function must be a function with at least two arguments"
         case .sqrtNegative: return "The sqrt function cannot be applied to a negative number: \(token)"
         case .powerNotRepresentable: return "The power function has resulted in a value that cannot be represented as a JSON number: base=\(token)"
-        case .sortNeedsComparator: return "The single argument form of the sort function can only be applied to an array of strings or an array of numbers.  Use the second argument to specify a comparison function"
+        case .sortNeedsComparator:
+            return
+                "The single argument form of the sort function can only be applied to an array of strings or an array of numbers.  Use the second argument to specify a comparison function"
         case .pictureTooManyParts: return "The picture string must only contain a maximum of two sub-pictures"
         case .pictureDecimalSeparators: return "The sub-picture must not contain more than one instance of the 'decimal-separator' character"
         case .picturePercentTwice: return "The sub-picture must not contain more than one instance of the 'percent' character"
         case .picturePerMilleTwice: return "The sub-picture must not contain more than one instance of the 'per-mille' character"
         case .picturePercentAndPerMille: return "The sub-picture must not contain both a 'percent' and a 'per-mille' character"
-        case .pictureNoDigits: return "The mantissa part of a sub-picture must contain at least one character that is either an 'optional digit character' or a member of the 'decimal digit family'"
-        case .picturePassiveBetweenActive: return "The sub-picture must not contain a passive character that is preceded by an active character and that is followed by another active character"
-        case .pictureGroupingNextToDecimal: return "The sub-picture must not contain a 'grouping-separator' character that appears adjacent to a 'decimal-separator' character"
+        case .pictureNoDigits:
+            return
+                "The mantissa part of a sub-picture must contain at least one character that is either an 'optional digit character' or a member of the 'decimal digit family'"
+        case .picturePassiveBetweenActive:
+            return
+                "The sub-picture must not contain a passive character that is preceded by an active character and that is followed by another active character"
+        case .pictureGroupingNextToDecimal:
+            return "The sub-picture must not contain a 'grouping-separator' character that appears adjacent to a 'decimal-separator' character"
         case .pictureGroupingAtEnd: return "The sub-picture must not contain a 'grouping-separator' at the end of the integer part"
         case .pictureAdjacentGroupings: return "The sub-picture must not contain two adjacent instances of the 'grouping-separator' character"
-        case .pictureIntegerAfterOptional: return "The integer part of the sub-picture must not contain a member of the 'decimal digit family' that is followed by an instance of the 'optional digit character'"
-        case .pictureFractionAfterOptional: return "The fractional part of the sub-picture must not contain an instance of the 'optional digit character' that is followed by a member of the 'decimal digit family'"
-        case .pictureExponentWithPercent: return "A sub-picture that contains a 'percent' or 'per-mille' character must not contain a character treated as an 'exponent-separator'"
-        case .pictureExponentDigits: return "The exponent part of the sub-picture must comprise only of one or more characters that are members of the 'decimal digit family'"
+        case .pictureIntegerAfterOptional:
+            return
+                "The integer part of the sub-picture must not contain a member of the 'decimal digit family' that is followed by an instance of the 'optional digit character'"
+        case .pictureFractionAfterOptional:
+            return
+                "The fractional part of the sub-picture must not contain an instance of the 'optional digit character' that is followed by a member of the 'decimal digit family'"
+        case .pictureExponentWithPercent:
+            return "A sub-picture that contains a 'percent' or 'per-mille' character must not contain a character treated as an 'exponent-separator'"
+        case .pictureExponentDigits:
+            return "The exponent part of the sub-picture must comprise only of one or more characters that are members of the 'decimal digit family'"
         case .radixOutOfRange: return "The radix of the formatBase function must be between 2 and 36.  It was given \(token)"
         case .notISOTimestamp: return "The argument of the toMillis function must be an ISO 8601 formatted timestamp. Given \(token)"
         case .evalSyntax: return "Syntax error in expression passed to function eval: \(token)"
@@ -226,7 +241,8 @@ public struct JSONataError: Error, Sendable, Equatable, CustomStringConvertible 
         case .singleNone: return "The $single() function expected exactly 1 matching result.  Instead it matched 0."
         case .malformedURL: return "Malformed URL passed to $\(token)()"
         case .assertionFailed: return token.isEmpty ? "$assert() statement failed" : token
-        case .valueTooLarge: return "The value built (\(token)) exceeds the evaluation's limits on values (EvaluationLimits.maximumValueSize and maximumValueNesting)"
+        case .valueTooLarge:
+            return "The value built (\(token)) exceeds the evaluation's limits on values (EvaluationLimits.maximumValueSize and maximumValueNesting)"
         case .dateOutOfRange: return "The instant \(token) is outside the range of dates (within 8.64e15 milliseconds of 1970-01-01)"
         case .depthExceeded: return "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive."
         }

@@ -176,8 +176,10 @@ public final class JSONDocument: Sendable {
     /// over the members for any number of names. `lengthMask` has bit n set
     /// when a name is n bytes long (bit 63 for 63 and more), so that keys of
     /// other lengths are passed over without comparing bytes.
-    func findMembers(of index: Index, named names: UnsafeBufferPointer<UnsafeBufferPointer<UInt8>>,
-                     lengthMask: UInt64, into found: UnsafeMutableBufferPointer<Int>) {
+    func findMembers(
+        of index: Index, named names: UnsafeBufferPointer<UnsafeBufferPointer<UInt8>>,
+        lengthMask: UInt64, into found: UnsafeMutableBufferPointer<Int>
+    ) {
         for position in 0..<names.count { found[position] = -1 }
         forEachMemberKey(of: index) { keyIndex, plainKey in
             guard let plainKey else {
@@ -316,7 +318,7 @@ public struct JSONChildren: Sequence {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif

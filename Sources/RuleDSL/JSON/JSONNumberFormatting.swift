@@ -93,7 +93,9 @@ public enum JSONNumberFormatting {
                 var sign = 1
                 var magnitude = 0
                 while let exponentByte = iterator.next() {
-                    if exponentByte == UInt8(ascii: "-") { sign = -1 } else if exponentByte != UInt8(ascii: "+") {
+                    if exponentByte == UInt8(ascii: "-") {
+                        sign = -1
+                    } else if exponentByte != UInt8(ascii: "+") {
                         magnitude = magnitude * 10 + Int(exponentByte - UInt8(ascii: "0"))
                     }
                 }

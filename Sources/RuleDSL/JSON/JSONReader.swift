@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Options for reading JSON text.
@@ -42,8 +42,10 @@ struct JSONReader {
 
     private static let shallowDepth = 32
 
-    private init(input: UnsafeBufferPointer<UInt8>, options: JSONReadOptions,
-                 shallowStack: UnsafeMutableBufferPointer<OpenContainer>) {
+    private init(
+        input: UnsafeBufferPointer<UInt8>, options: JSONReadOptions,
+        shallowStack: UnsafeMutableBufferPointer<OpenContainer>
+    ) {
         self.input = input
         self.options = options
         // About one value per eight bytes of typical JSON; the buffer grows if needed.
@@ -171,9 +173,10 @@ struct JSONReader {
                 throw fail("nesting deeper than \(options.maximumDepth) levels")
             }
             let container = OpenContainer(entry: entries.count, whitespaceAtOpen: whitespaceSkipped, isObject: isObject)
-            entries.append(IndexEntry(
-                start: Self.offset(position), end: 0, next: 0, count: 0,
-                kind: isObject ? .object : .array, flags: 0))
+            entries.append(
+                IndexEntry(
+                    start: Self.offset(position), end: 0, next: 0, count: 0,
+                    kind: isObject ? .object : .array, flags: 0))
             position += 1
             skipWhitespace()
             let closing = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
@@ -224,14 +227,15 @@ struct JSONReader {
         let length = word.utf8CodeUnitCount
         let wordBytes = UnsafeBufferPointer(start: word.utf8Start, count: length)
         guard input.count - position >= length,
-              memcmp(input.baseAddress! + position, wordBytes.baseAddress!, length) == 0
+            memcmp(input.baseAddress! + position, wordBytes.baseAddress!, length) == 0
         else {
             throw fail("invalid literal: expected '\(word)'")
         }
         position += length
-        entries.append(IndexEntry(
-            start: Self.offset(start), end: Self.offset(position), next: Self.offset(entries.count &+ 1),
-            count: 0, kind: kind, flags: flags))
+        entries.append(
+            IndexEntry(
+                start: Self.offset(start), end: Self.offset(position), next: Self.offset(entries.count &+ 1),
+                count: 0, kind: kind, flags: flags))
     }
 
     @inline(__always)
@@ -281,9 +285,10 @@ struct JSONReader {
             guard isDigit(position) else { throw fail("expected a digit in the exponent") }
             while isDigit(position) { position += 1 }
         }
-        entries.append(IndexEntry(
-            start: Self.offset(start), end: Self.offset(position), next: Self.offset(entries.count &+ 1),
-            count: 0, kind: .number, flags: isInteger ? IndexEntry.isInteger : 0))
+        entries.append(
+            IndexEntry(
+                start: Self.offset(start), end: Self.offset(position), next: Self.offset(entries.count &+ 1),
+                count: 0, kind: .number, flags: isInteger ? IndexEntry.isInteger : 0))
     }
 
     @inline(__always)
@@ -317,9 +322,10 @@ struct JSONReader {
                 try readMultiByteCharacter()
             }
         }
-        entries.append(IndexEntry(
-            start: Self.offset(start), end: Self.offset(position), next: Self.offset(entries.count &+ 1),
-            count: 0, kind: .string, flags: flags))
+        entries.append(
+            IndexEntry(
+                start: Self.offset(start), end: Self.offset(position), next: Self.offset(entries.count &+ 1),
+                count: 0, kind: .string, flags: flags))
     }
 
     /// Reads a run of numbers separated by bare commas inside an array (the
@@ -398,14 +404,14 @@ struct JSONReader {
         guard position < input.count else { throw fail("unterminated string", at: escapeStart) }
         switch input[position] {
         case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
-             UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+            UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
             position += 1
         case UInt8(ascii: "u"):
             position += 1
             let unit = try readHex4(escapeStart)
             if unit >= 0xD800 && unit <= 0xDBFF {
                 guard input.count - position >= 6,
-                      input[position] == UInt8(ascii: "\\"), input[position + 1] == UInt8(ascii: "u")
+                    input[position] == UInt8(ascii: "\\"), input[position + 1] == UInt8(ascii: "u")
                 else {
                     throw fail("high surrogate \\u\(hex4(unit)) is not followed by a low surrogate", at: escapeStart)
                 }
@@ -444,12 +450,20 @@ struct JSONReader {
         var secondHigh: UInt8 = 0xBF
         switch lead {
         case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; secondLow = 0xA0
+        case 0xE0:
+            length = 3
+            secondLow = 0xA0
         case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; secondHigh = 0x9F
-        case 0xF0: length = 4; secondLow = 0x90
+        case 0xED:
+            length = 3
+            secondHigh = 0x9F
+        case 0xF0:
+            length = 4
+            secondLow = 0x90
         case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; secondHigh = 0x8F
+        case 0xF4:
+            length = 4
+            secondHigh = 0x8F
         default: throw fail("invalid UTF-8 byte 0x\(String(lead, radix: 16, uppercase: true))")
         }
         guard input.count - position >= length else { throw fail("truncated UTF-8 sequence") }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Date and time functions: `$now`, `$millis`, `$toMillis`, `$fromMillis`.
@@ -117,12 +117,18 @@ enum ISODateTime {
             if date.year < 0 { buffer[0] = UInt8(ascii: "-") }
             put(year, yearDigits, at: yearWidth - yearDigits)
             let time = yearWidth  // where the fields after the year start
-            buffer[time] = UInt8(ascii: "-"); put(date.month, 2, at: time + 1)
-            buffer[time + 3] = UInt8(ascii: "-"); put(date.day, 2, at: time + 4)
-            buffer[time + 6] = UInt8(ascii: "T"); put(rest / 3_600_000, 2, at: time + 7)
-            buffer[time + 9] = UInt8(ascii: ":"); put(rest / 60_000 % 60, 2, at: time + 10)
-            buffer[time + 12] = UInt8(ascii: ":"); put(rest / 1000 % 60, 2, at: time + 13)
-            buffer[time + 15] = UInt8(ascii: "."); put(rest % 1000, 3, at: time + 16)
+            buffer[time] = UInt8(ascii: "-")
+            put(date.month, 2, at: time + 1)
+            buffer[time + 3] = UInt8(ascii: "-")
+            put(date.day, 2, at: time + 4)
+            buffer[time + 6] = UInt8(ascii: "T")
+            put(rest / 3_600_000, 2, at: time + 7)
+            buffer[time + 9] = UInt8(ascii: ":")
+            put(rest / 60_000 % 60, 2, at: time + 10)
+            buffer[time + 12] = UInt8(ascii: ":")
+            put(rest / 1000 % 60, 2, at: time + 13)
+            buffer[time + 15] = UInt8(ascii: ".")
+            put(rest % 1000, 3, at: time + 16)
             buffer[time + 19] = UInt8(ascii: "Z")
             return time + 20
         }
@@ -151,7 +157,13 @@ enum ISODateTime {
             return true
         }
         guard let year = number(4) else { return nil }
-        var month = 1, day = 1, hour = 0, minute = 0, second = 0, millis = 0, offsetMinutes = 0
+        var month = 1
+        var day = 1
+        var hour = 0
+        var minute = 0
+        var second = 0
+        var millis = 0
+        var offsetMinutes = 0
         if accept(UInt8(ascii: "-")) {
             guard let value = number(2), (1...12).contains(value) else { return nil }
             month = value

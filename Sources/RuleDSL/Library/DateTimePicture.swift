@@ -26,8 +26,10 @@ enum DateTimePicture {
         case marker(Marker)
     }
 
-    private static let monthNames = ["January", "February", "March", "April", "May", "June", "July", "August",
-                                     "September", "October", "November", "December"]
+    private static let monthNames = [
+        "January", "February", "March", "April", "May", "June", "July", "August",
+        "September", "October", "November", "December",
+    ]
     private static let dayNames = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
     // MARK: - Picture analysis
@@ -124,8 +126,9 @@ enum DateTimePicture {
             default: modifier = "1"
             }
         }
-        let marker = Marker(component: component, presentation: modifier, ordinal: ordinal, zuluForZero: zulu,
-                            minimumWidth: minimumWidth, maximumWidth: maximumWidth)
+        let marker = Marker(
+            component: component, presentation: modifier, ordinal: ordinal, zuluForZero: zulu,
+            minimumWidth: minimumWidth, maximumWidth: maximumWidth)
         if marker.isName, !"MFPCExz".contains(component) {
             throw JSONataError(.pictureComponentNotSupported, position: position, token: String(component))
         }
@@ -193,7 +196,8 @@ enum DateTimePicture {
         case "W": return try integer(marker, fields.isoWeek, position: position)
         case "w": return try integer(marker, fields.weekOfMonth, position: position)
         case "X": return try integer(marker, fields.isoWeekYear, position: position)
-        case "x": return marker.isName ? name(monthNames[fields.weekOfMonthMonth - 1], marker) : try integer(marker, fields.weekOfMonthMonth, position: position)
+        case "x":
+            return marker.isName ? name(monthNames[fields.weekOfMonthMonth - 1], marker) : try integer(marker, fields.weekOfMonthMonth, position: position)
         case "H": return try integer(marker, fields.hour, position: position)
         case "h": return try integer(marker, fields.hour % 12 == 0 ? 12 : fields.hour % 12, position: position)
         case "P": return name(fields.hour < 12 ? "am" : "pm", marker, lowercaseDefault: true)
@@ -201,9 +205,13 @@ enum DateTimePicture {
         case "s": return try integer(marker, fields.second, position: position)
         case "f": return fraction(marker, fields.millisecond)
         case "Z": return try timezone(marker, offsetMinutes, position: position)
-        case "z": return "GMT" + (try timezone(Marker(component: "Z", presentation: marker.presentation == "01:01" ? "01:01" : marker.presentation,
-                                                        ordinal: false, zuluForZero: false, minimumWidth: nil, maximumWidth: nil),
-                                                 offsetMinutes, position: position))
+        case "z":
+            return "GMT"
+                + (try timezone(
+                    Marker(
+                        component: "Z", presentation: marker.presentation == "01:01" ? "01:01" : marker.presentation,
+                        ordinal: false, zuluForZero: false, minimumWidth: nil, maximumWidth: nil),
+                    offsetMinutes, position: position))
         default: return "ISO"  // C (calendar) and E (era)
         }
     }
@@ -215,7 +223,8 @@ enum DateTimePicture {
             presentation = String(repeating: "0", count: minimum - digitCount) + presentation
         }
         if let maximum = marker.maximumWidth, presentation.filter({ $0.isNumber }).count > maximum,
-           presentation.allSatisfy({ $0.isNumber || $0 == "#" }) {
+            presentation.allSatisfy({ $0.isNumber || $0 == "#" })
+        {
             presentation = String(repeating: "0", count: maximum)
         }
         var value = value

@@ -3,7 +3,8 @@ enum FunctionLibrary {
     static let functions: [String: NativeFunction] = {
         var table: [String: NativeFunction] = [:]
         for function in stringFunctions + numberFunctions + aggregationFunctions + arrayFunctions
-            + objectFunctions + higherOrderFunctions + dateTimeFunctions + encodingFunctions {
+            + objectFunctions + higherOrderFunctions + dateTimeFunctions + encodingFunctions
+        {
             table[function.name] = function
         }
         return table

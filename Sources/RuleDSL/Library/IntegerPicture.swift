@@ -67,19 +67,22 @@ struct IntegerPicture {
             } else if character == "#" {
                 digitCount += 1
             } else if character.isLetter {
-                throw JSONataError(code: "D3130", position: position, token: primary,
-                                   message: "Formatting or parsing an integer as a sequence starting with \(character) is not supported by this implementation")
+                throw JSONataError(
+                    code: "D3130", position: position, token: primary,
+                    message: "Formatting or parsing an integer as a sequence starting with \(character) is not supported by this implementation")
             } else {
                 separators.append((digitCount, character))
             }
         }
         guard let zero else {
-            throw JSONataError(code: "D3130", position: position, token: primary,
-                               message: "Formatting or parsing an integer as a sequence starting with \(primary) is not supported by this implementation")
+            throw JSONataError(
+                code: "D3130", position: position, token: primary,
+                message: "Formatting or parsing an integer as a sequence starting with \(primary) is not supported by this implementation")
         }
         var grouping = Grouping(separators: separators.map { ($0.offset, $0.character) })
         if let first = separators.first, first.offset > 0,
-           separators.enumerated().allSatisfy({ $0.element.offset == first.offset * ($0.offset + 1) && $0.element.character == first.character }) {
+            separators.enumerated().allSatisfy({ $0.element.offset == first.offset * ($0.offset + 1) && $0.element.character == first.character })
+        {
             grouping.regular = (first.offset, first.character)
         }
         return .decimal(zero: zero, minimumDigits: minimumDigits, groups: grouping)
@@ -233,7 +236,9 @@ struct IntegerPicture {
         var previous = 0
         for character in text.reversed() {
             guard let value = values[character] else { return nil }
-            if value < previous { total -= value } else {
+            if value < previous {
+                total -= value
+            } else {
                 total += value
                 previous = value
             }
@@ -245,13 +250,17 @@ struct IntegerPicture {
 /// English number words as XPath's `w` pictures write them:
 /// "three thousand, seven hundred and thirty-first".
 enum NumberWords {
-    private static let small = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-                                "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-                                "eighteen", "nineteen"]
+    private static let small = [
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+        "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+        "eighteen", "nineteen",
+    ]
     private static let tens = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
     private static let magnitudes: [(Double, String)] = [(1e12, "trillion"), (1e9, "billion"), (1e6, "million"), (1e3, "thousand")]
-    private static let ordinalWords = ["one": "first", "two": "second", "three": "third", "five": "fifth",
-                                       "eight": "eighth", "nine": "ninth", "twelve": "twelfth"]
+    private static let ordinalWords = [
+        "one": "first", "two": "second", "three": "third", "five": "fifth",
+        "eight": "eighth", "nine": "ninth", "twelve": "twelfth",
+    ]
 
     static func words(_ value: Double, ordinal: Bool) -> String {
         let text = cardinal(value)

@@ -8,8 +8,10 @@ extension FunctionLibrary {
     /// Every match of `matcher` in `text`, at most `limit`, in UTF-16 offsets.
     /// - Throws: T1010 when a custom matcher returns anything but undefined or
     ///   a match object; errors raised by the matcher itself.
-    static func matches(_ call: NativeCall, _ matcher: FunctionValue, in text: String, limit: Int = .max,
-                        functionName: String) throws(JSONataError) -> [RegexPattern.Match] {
+    static func matches(
+        _ call: NativeCall, _ matcher: FunctionValue, in text: String, limit: Int = .max,
+        functionName: String
+    ) throws(JSONataError) -> [RegexPattern.Match] {
         if case .regex(let pattern) = matcher.implementation {
             if limit == 1 { return pattern.firstMatch(in: text).map { [$0] } ?? [] }
             return Array(pattern.matches(in: text).prefix(limit))
@@ -26,12 +28,15 @@ extension FunctionLibrary {
     }
 
     /// One match object of a custom matcher, and its `next` function.
-    private static func customMatch(_ value: Value, call: NativeCall,
-                                    functionName: String) throws(JSONataError) -> (RegexPattern.Match, FunctionValue?) {
+    private static func customMatch(
+        _ value: Value, call: NativeCall,
+        functionName: String
+    ) throws(JSONataError) -> (RegexPattern.Match, FunctionValue?) {
         let malformed = call.error(.matcherNotFunction, token: functionName)
         guard value.isObject, let text = value.member("match")?.stringValue,
-              let start = value.member("start")?.numberValue, let end = value.member("end")?.numberValue,
-              start >= 0, end >= start, start == start.rounded(), end == end.rounded() else { throw malformed }
+            let start = value.member("start")?.numberValue, let end = value.member("end")?.numberValue,
+            start >= 0, end >= start, start == start.rounded(), end == end.rounded()
+        else { throw malformed }
         var groups: [String] = []
         if let groupValues = value.member("groups") {
             guard let elements = groupValues.arrayElements else { throw malformed }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// `$formatNumber`: XPath F&O 3.1 `format-number` pictures with the
@@ -88,7 +88,8 @@ struct NumberPicture {
         func isActive(_ index: Int) -> Bool {
             let character = characters[index]
             if properties.isDigit(character) || character == properties.optionalDigit
-                || character == properties.decimalSeparator || character == properties.groupingSeparator {
+                || character == properties.decimalSeparator || character == properties.groupingSeparator
+            {
                 return true
             }
             // The exponent separator is active only between a mantissa and exponent digits.
@@ -101,7 +102,8 @@ struct NumberPicture {
             return false
         }
         guard let firstActive = characters.indices.first(where: isActive),
-              let lastActive = characters.indices.last(where: isActive) else {
+            let lastActive = characters.indices.last(where: isActive)
+        else {
             throw fail(.picturePassiveBetweenActive)
         }
         let percentCount = picture.components(separatedBy: properties.percent).count - 1
@@ -150,7 +152,8 @@ struct NumberPicture {
             }
         }
         if let first = result.integerGroupingPositions.first,
-           result.integerGroupingPositions.enumerated().allSatisfy({ $0.element == first * ($0.offset + 1) }) {
+            result.integerGroupingPositions.enumerated().allSatisfy({ $0.element == first * ($0.offset + 1) })
+        {
             result.regularGrouping = first
         }
         var fractionDigits = 0
@@ -178,8 +181,10 @@ struct NumberPicture {
         return result
     }
 
-    private static func checkGrouping(_ integerPart: [Character], _ fractionPart: [Character], hasDecimal: Bool,
-                                      _ properties: Properties, _ fail: (JSONataError.Code) -> JSONataError) throws(JSONataError) {
+    private static func checkGrouping(
+        _ integerPart: [Character], _ fractionPart: [Character], hasDecimal: Bool,
+        _ properties: Properties, _ fail: (JSONataError.Code) -> JSONataError
+    ) throws(JSONataError) {
         let grouping = properties.groupingSeparator
         if hasDecimal && (integerPart.last == grouping || fractionPart.first == grouping) {
             throw fail(.pictureGroupingNextToDecimal)
@@ -190,11 +195,13 @@ struct NumberPicture {
             throw fail(.pictureAdjacentGroupings)
         }
         if let firstDigit = integerPart.firstIndex(where: properties.isDigit),
-           integerPart[firstDigit...].contains(properties.optionalDigit) {
+            integerPart[firstDigit...].contains(properties.optionalDigit)
+        {
             throw fail(.pictureIntegerAfterOptional)
         }
         if let firstOptional = fractionPart.firstIndex(of: properties.optionalDigit),
-           fractionPart[firstOptional...].contains(where: properties.isDigit) {
+            fractionPart[firstOptional...].contains(where: properties.isDigit)
+        {
             throw fail(.pictureFractionAfterOptional)
         }
     }
@@ -258,7 +265,8 @@ struct NumberPicture {
         if picture.minimumExponentDigits > 0 {
             var exponentDigits = String(abs(exponent))
             while exponentDigits.count < picture.minimumExponentDigits { exponentDigits = "0" + exponentDigits }
-            text += String(properties.exponentSeparator) + (exponent < 0 ? properties.minusSign : "")
+            text +=
+                String(properties.exponentSeparator) + (exponent < 0 ? properties.minusSign : "")
                 + String(exponentDigits.map(mapDigit))
         }
         return text + picture.suffix

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Numeric functions.
@@ -36,8 +36,11 @@ extension FunctionLibrary {
             guard let base = arguments[argument: 0].number, let exponent = arguments[argument: 1].number else { return nil }
             let result = pow(base, exponent)
             guard result.isFinite else {
-                throw call.error(.powerNotRepresentable, token: JSONNumberFormatting.javaScriptString(base),
-                                 detail: "The power function has resulted in a value that cannot be represented as a JSON number: base=\(JSONNumberFormatting.javaScriptString(base)), exponent=\(JSONNumberFormatting.javaScriptString(exponent))")
+                throw call.error(
+                    .powerNotRepresentable, token: JSONNumberFormatting.javaScriptString(base),
+                    detail:
+                        "The power function has resulted in a value that cannot be represented as a JSON number: base=\(JSONNumberFormatting.javaScriptString(base)), exponent=\(JSONNumberFormatting.javaScriptString(exponent))"
+                )
             }
             return .number(result)
         },
@@ -51,8 +54,9 @@ extension FunctionLibrary {
         },
         NativeFunction("formatInteger", "<n-s:s>") { call, arguments throws(JSONataError) in
             guard let value = arguments[argument: 0].number, let picture = arguments[argument: 1].string else { return nil }
-            return .string(try IntegerPicture(picture, position: call.position)
-                .format(value, maximumSize: call.evaluation.limits.maximumValueSize))
+            return .string(
+                try IntegerPicture(picture, position: call.position)
+                    .format(value, maximumSize: call.evaluation.limits.maximumValueSize))
         },
         NativeFunction("parseInteger", "<s-s:n>") { call, arguments throws(JSONataError) in
             guard let text = arguments[argument: 0].string, let picture = arguments[argument: 1].string else { return nil }
@@ -104,8 +108,10 @@ extension FunctionLibrary {
     /// power of two, and multiplied out in 32-bit limbs.
     static func integerDigits(_ value: Double, radix: Int) -> String {
         if value < 9.2e18 { return String(Int64(value), radix: radix) }
-        var limbs: [UInt32] = [UInt32(truncatingIfNeeded: value.significandBitPattern | (1 << 52)),
-                               UInt32(truncatingIfNeeded: (value.significandBitPattern | (1 << 52)) >> 32)]
+        var limbs: [UInt32] = [
+            UInt32(truncatingIfNeeded: value.significandBitPattern | (1 << 52)),
+            UInt32(truncatingIfNeeded: (value.significandBitPattern | (1 << 52)) >> 32),
+        ]
         for _ in 0..<(Int(value.exponent) - 52) {
             var carry: UInt32 = 0
             for index in limbs.indices {

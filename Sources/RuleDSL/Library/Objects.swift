@@ -47,7 +47,8 @@ extension FunctionLibrary {
         },
         NativeFunction("each", "<o-f:a>") { call, arguments throws(JSONataError) in
             guard let members = arguments[argument: 0]?.objectMembers,
-                  case .function(let function)? = arguments[argument: 1] else { return nil }
+                case .function(let function)? = arguments[argument: 1]
+            else { return nil }
             var results: [Value] = []
             for member in members {
                 let callArguments = Array([member.value, .string(member.key), arguments[argument: 0]].prefix(max(1, function.arity)))
@@ -57,7 +58,8 @@ extension FunctionLibrary {
         },
         NativeFunction("sift", "<o-f?:o>") { call, arguments throws(JSONataError) in
             guard let members = arguments[argument: 0]?.objectMembers,
-                  case .function(let function)? = arguments[argument: 1] else { return nil }
+                case .function(let function)? = arguments[argument: 1]
+            else { return nil }
             var result = ObjectValue()
             for member in members {
                 let callArguments = Array([member.value, .string(member.key), arguments[argument: 0]].prefix(max(1, function.arity)))

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Conversion of values to strings as `$string` does it: strings unchanged,
@@ -44,13 +44,16 @@ enum Stringify {
             if let elements = value.arrayElements {
                 try appendContainer(elements.map { (nil as String?, $0) }, open: "[", close: "]", to: &output, pretty: pretty, depth: depth, position: position)
             } else if let members = value.objectMembers {
-                try appendContainer(members.map { (Optional($0.key), $0.value) }, open: "{", close: "}", to: &output, pretty: pretty, depth: depth, position: position)
+                try appendContainer(
+                    members.map { (Optional($0.key), $0.value) }, open: "{", close: "}", to: &output, pretty: pretty, depth: depth, position: position)
             }
         }
     }
 
-    private static func appendContainer(_ entries: [(String?, Value)], open: Character, close: Character, to output: inout [UInt8],
-                                        pretty: Bool, depth: Int, position: Int) throws(JSONataError) {
+    private static func appendContainer(
+        _ entries: [(String?, Value)], open: Character, close: Character, to output: inout [UInt8],
+        pretty: Bool, depth: Int, position: Int
+    ) throws(JSONataError) {
         output.append(contentsOf: String(open).utf8)
         guard !entries.isEmpty else {
             output.append(contentsOf: String(close).utf8)

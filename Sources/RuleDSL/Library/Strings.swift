@@ -142,8 +142,9 @@ extension FunctionLibrary {
             do throws(JSONataError) {
                 return try expression.evaluate(input, limits: call.evaluation.limits)
             } catch {
-                throw JSONataError(code: error.code == "D3137" ? error.code : "D3121", position: call.position,
-                                   token: error.message, message: "Dynamic error evaluating the expression passed to function eval: \(error.message)")
+                throw JSONataError(
+                    code: error.code == "D3137" ? error.code : "D3121", position: call.position,
+                    token: error.message, message: "Dynamic error evaluating the expression passed to function eval: \(error.message)")
             }
         },
     ]
@@ -239,7 +240,8 @@ extension FunctionLibrary {
             var groupNumber = firstDigit
             var consumed = 2
             while index + consumed < characters.count, let digit = characters[index + consumed].wholeNumberValue,
-                  characters[index + consumed].isASCII, groupNumber * 10 + digit <= match.groups.count {
+                characters[index + consumed].isASCII, groupNumber * 10 + digit <= match.groups.count
+            {
                 groupNumber = groupNumber * 10 + digit
                 consumed += 1
             }

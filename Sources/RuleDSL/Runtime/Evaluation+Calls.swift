@@ -2,8 +2,10 @@
 /// and regular expressions called as functions.
 extension Evaluation {
     /// A call of a built-in function resolved at compile time, with no placeholders.
-    func callBuiltin(_ builtin: NativeFunction, _ argumentNodes: Operands, _ input: Value?, _ frame: Frame,
-                     position: Int) throws(JSONataError) -> Value? {
+    func callBuiltin(
+        _ builtin: NativeFunction, _ argumentNodes: Operands, _ input: Value?, _ frame: Frame,
+        position: Int
+    ) throws(JSONataError) -> Value? {
         if let unary = builtin.unary, argumentNodes.count == 1 {
             return unary(try evaluate(argumentNodes[0], input, frame))
         }
@@ -15,8 +17,10 @@ extension Evaluation {
         return try applyNative(builtin, arguments, context: input, position: position)
     }
 
-    func call(_ functionNode: Node, _ argumentNodes: [Node?], _ input: Value?, _ frame: Frame,
-              position: Int) throws(JSONataError) -> Value? {
+    func call(
+        _ functionNode: Node, _ argumentNodes: [Node?], _ input: Value?, _ frame: Frame,
+        position: Int
+    ) throws(JSONataError) -> Value? {
         let function = try callee(functionNode, input, frame, partial: argumentNodes.contains { $0 == nil })
         if argumentNodes.contains(where: { $0 == nil }) {
             var parts: [PartialArgument] = []
@@ -165,9 +169,12 @@ extension Evaluation {
         object["end"] = .number(Double(match.end))
         object["groups"] = .array(match.groups.map { .string($0) }, [])
         let nextStart = match.end > match.index ? match.end : match.end + 1
-        object["next"] = .function(FunctionValue(.native(NativeFunction("next", nil, arity: 0) { _, _ throws(JSONataError) in
-            matchObject(pattern, text, from: nextStart)
-        })))
+        object["next"] = .function(
+            FunctionValue(
+                .native(
+                    NativeFunction("next", nil, arity: 0) { _, _ throws(JSONataError) in
+                        matchObject(pattern, text, from: nextStart)
+                    })))
         return .object(object)
     }
 
@@ -176,7 +183,8 @@ extension Evaluation {
     func applyChain(_ left: Node, _ right: Node, _ input: Value?, _ frame: Frame, position: Int) throws(JSONataError) -> Value? {
         // `x ~> $f(...)[]`: the call takes x, and its result stays an array.
         if case .path(let steps, let keepSingleton) = right.kind, steps.count == 1, case .call = steps[0].kind,
-           steps[0].stages.isEmpty, right.group == nil {
+            steps[0].stages.isEmpty, right.group == nil
+        {
             let result = try applyChain(left, steps[0], input, frame, position: position)
             guard keepSingleton, let result else { return result }
             return .array(result.asList, [.sequence, .keepSingleton])
@@ -218,4 +226,3 @@ extension Evaluation {
         return try apply(function, [value], context: input, position: position)
     }
 }
-

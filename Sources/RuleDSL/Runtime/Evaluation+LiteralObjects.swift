@@ -7,8 +7,10 @@ extension Evaluation {
     /// skipping undefined values. Over an input object (in a document or
     /// built), the field paths of the values, and those inside the values,
     /// start from members found in one pass (``FieldBatch``).
-    func addMembers<Sink: MemberSink>(of node: Node, _ values: Operands, _ literalKeys: LiteralKeys, _ input: Value?,
-                                      _ frame: Frame, to sink: inout Sink) throws(JSONataError) {
+    func addMembers<Sink: MemberSink>(
+        of node: Node, _ values: Operands, _ literalKeys: LiteralKeys, _ input: Value?,
+        _ frame: Frame, to sink: inout Sink
+    ) throws(JSONataError) {
         guard let batch = node.fieldBatch else {
             return try addMembers(values, literalKeys, input, frame, resolved: nil, to: &sink)
         }
@@ -27,9 +29,11 @@ extension Evaluation {
 
     /// Finds the planned fields in the input object and adds the members
     /// with them at hand; false (nothing added) when the input is no object.
-    private func addMembers<Sink: MemberSink>(_ values: Operands, _ literalKeys: LiteralKeys, _ input: Value?, _ frame: Frame,
-                                              planned batch: UnsafePointer<FieldBatch>, found: UnsafeMutableBufferPointer<Int>,
-                                              to sink: inout Sink, failure: inout JSONataError?) -> Bool {
+    private func addMembers<Sink: MemberSink>(
+        _ values: Operands, _ literalKeys: LiteralKeys, _ input: Value?, _ frame: Frame,
+        planned batch: UnsafePointer<FieldBatch>, found: UnsafeMutableBufferPointer<Int>,
+        to sink: inout Sink, failure: inout JSONataError?
+    ) -> Bool {
         switch input {
         case .node(let document, let object)? where document.kind(at: object) == .object:
             batch.pointee.resolve(in: document, object: object, into: found)
@@ -52,8 +56,10 @@ extension Evaluation {
     /// Adds the members with `resolved` at hand, for the values and (as
     /// ``activeFields``) for the field paths inside them; returns the error
     /// that stopped it.
-    private func addMembers<Sink: MemberSink>(_ values: Operands, _ literalKeys: LiteralKeys, _ input: Value?, _ frame: Frame,
-                                              resolvedBy resolved: ResolvedFields, to sink: inout Sink) -> JSONataError? {
+    private func addMembers<Sink: MemberSink>(
+        _ values: Operands, _ literalKeys: LiteralKeys, _ input: Value?, _ frame: Frame,
+        resolvedBy resolved: ResolvedFields, to sink: inout Sink
+    ) -> JSONataError? {
         withUnsafePointer(to: resolved) { resolvedPointer in
             let enclosing = activeFields
             activeFields = resolvedPointer
@@ -71,8 +77,10 @@ extension Evaluation {
     /// in as an object when it is itself a literal-key constructor (a
     /// writer writes it in place), evaluated otherwise (and when the walk
     /// meets arrays).
-    private func addMembers<Sink: MemberSink>(_ values: Operands, _ literalKeys: LiteralKeys, _ input: Value?, _ frame: Frame,
-                                              resolved: ResolvedFields?, to sink: inout Sink) throws(JSONataError) {
+    private func addMembers<Sink: MemberSink>(
+        _ values: Operands, _ literalKeys: LiteralKeys, _ input: Value?, _ frame: Frame,
+        resolved: ResolvedFields?, to sink: inout Sink
+    ) throws(JSONataError) {
         for index in 0..<values.count {
             switch resolved?.walk(index) {
             case .value(let walked)?:
@@ -110,7 +118,8 @@ extension Evaluation {
     /// an array input would group): what ``evaluate(_:_:_:)`` would build.
     private static func literalObjectParts(_ node: Node, _ input: Value?) -> (values: Operands, keys: LiteralKeys)? {
         guard case .literalObject = node.route, node.isPlain, !(input?.isArray ?? false),
-              let keys = node.literalKeys, let values = node.operands else { return nil }
+            let keys = node.literalKeys, let values = node.operands
+        else { return nil }
         return (values, keys)
     }
 
@@ -160,8 +169,9 @@ protocol MemberSink {
     mutating func add(_ keys: LiteralKeys, _ index: Int, document: JSONDocument, at value: JSONDocument.Index)
     /// Adds the member of key `index` of `keys` whose value is the object
     /// that `fill` puts members into (expecting about `capacity`).
-    mutating func addObject(_ keys: LiteralKeys, _ index: Int, capacity: Int,
-                            _ fill: (inout Self) throws(JSONataError) -> Void) throws(JSONataError)
+    mutating func addObject(
+        _ keys: LiteralKeys, _ index: Int, capacity: Int,
+        _ fill: (inout Self) throws(JSONataError) -> Void) throws(JSONataError)
 }
 
 extension ObjectValue: MemberSink {
@@ -173,8 +183,10 @@ extension ObjectValue: MemberSink {
         appendNew(keys[index], Value.fromDocument(document, value))
     }
 
-    mutating func addObject(_ keys: LiteralKeys, _ index: Int, capacity: Int,
-                            _ fill: (inout ObjectValue) throws(JSONataError) -> Void) throws(JSONataError) {
+    mutating func addObject(
+        _ keys: LiteralKeys, _ index: Int, capacity: Int,
+        _ fill: (inout ObjectValue) throws(JSONataError) -> Void
+    ) throws(JSONataError) {
         var object = ObjectValue(capacity: capacity)
         try fill(&object)
         appendNew(keys[index], .object(object))
@@ -203,8 +215,10 @@ struct MemberWriter: MemberSink {
         writer.appendValue(of: document, at: value)
     }
 
-    mutating func addObject(_ keys: LiteralKeys, _ index: Int, capacity: Int,
-                            _ fill: (inout MemberWriter) throws(JSONataError) -> Void) throws(JSONataError) {
+    mutating func addObject(
+        _ keys: LiteralKeys, _ index: Int, capacity: Int,
+        _ fill: (inout MemberWriter) throws(JSONataError) -> Void
+    ) throws(JSONataError) {
         guard appendKey(keys, index) else { return }
         failure = try Self.writeObject(into: &writer, fill)
     }
@@ -222,8 +236,10 @@ struct MemberWriter: MemberSink {
     /// and `}` into `writer`.
     /// - Returns: the first value that could not be written, if any.
     /// - Throws: what `fill` throws.
-    static func writeObject(into writer: inout JSONWriter,
-                            _ fill: (inout MemberWriter) throws(JSONataError) -> Void) throws(JSONataError) -> JSONWriteError? {
+    static func writeObject(
+        into writer: inout JSONWriter,
+        _ fill: (inout MemberWriter) throws(JSONataError) -> Void
+    ) throws(JSONataError) -> JSONWriteError? {
         // The writer moves into the member writer and back: a copy would
         // share its bytes, and the first append would copy them all.
         var members = MemberWriter()

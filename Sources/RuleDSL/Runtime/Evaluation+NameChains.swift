@@ -22,8 +22,10 @@ extension Evaluation {
     /// The walk from step `position` through `value`, which is borrowed
     /// (recursion, not a variable that would hold a copy of each value on
     /// the way); a member of a built object is looked up as a copy.
-    private static func navigate(_ chain: UnsafeBufferPointer<NameStep>, from position: Int,
-                                 in value: borrowing Value?) -> NameNavigation {
+    private static func navigate(
+        _ chain: UnsafeBufferPointer<NameStep>, from position: Int,
+        in value: borrowing Value?
+    ) -> NameNavigation {
         guard position < chain.count else { return ending(with: copy value) }
         switch value {
         case .node(let document, let index)?:
@@ -53,8 +55,10 @@ extension Evaluation {
 
     /// The walk after step `position` found `member` in a built object: its
     /// index predicate, if any, then the next steps.
-    private static func navigate(_ chain: UnsafeBufferPointer<NameStep>, from position: Int,
-                                 afterMember member: borrowing Value?) -> NameNavigation {
+    private static func navigate(
+        _ chain: UnsafeBufferPointer<NameStep>, from position: Int,
+        afterMember member: borrowing Value?
+    ) -> NameNavigation {
         guard let wanted = chain[position].index else { return navigate(chain, from: position + 1, in: member) }
         switch member {
         case nil:
@@ -79,8 +83,10 @@ extension Evaluation {
 
     /// The walk of a name chain whose first field was found already (its
     /// value is at `member`), up to the index of the value it ends at.
-    static func navigateToIndex(_ chain: UnsafeBufferPointer<NameStep>, afterFirstField member: JSONDocument.Index,
-                                in document: JSONDocument) -> DocumentNavigation {
+    static func navigateToIndex(
+        _ chain: UnsafeBufferPointer<NameStep>, afterFirstField member: JSONDocument.Index,
+        in document: JSONDocument
+    ) -> DocumentNavigation {
         if let wanted = chain[0].index {
             return navigateToIndex(chain, from: 0, in: document, at: member, selecting: wanted)
         }
@@ -108,15 +114,19 @@ extension Evaluation {
     /// only index positions change hands, and one value is made at the end.
     /// With `selecting`, the step's field was already looked up (it is
     /// `index`) and only its index predicate is left to apply.
-    private static func navigate(_ chain: UnsafeBufferPointer<NameStep>, from first: Int, in document: JSONDocument,
-                                 at start: JSONDocument.Index, selecting pendingIndex: Int? = nil) -> NameNavigation {
+    private static func navigate(
+        _ chain: UnsafeBufferPointer<NameStep>, from first: Int, in document: JSONDocument,
+        at start: JSONDocument.Index, selecting pendingIndex: Int? = nil
+    ) -> NameNavigation {
         navigateToIndex(chain, from: first, in: document, at: start, selecting: pendingIndex).navigation(in: document)
     }
 
     /// The walk of ``navigate(_:from:in:at:selecting:)`` up to the index of
     /// the value it ends at (a caller writing the value needs no value made).
-    private static func navigateToIndex(_ chain: UnsafeBufferPointer<NameStep>, from first: Int, in document: JSONDocument,
-                                        at start: JSONDocument.Index, selecting pendingIndex: Int? = nil) -> DocumentNavigation {
+    private static func navigateToIndex(
+        _ chain: UnsafeBufferPointer<NameStep>, from first: Int, in document: JSONDocument,
+        at start: JSONDocument.Index, selecting pendingIndex: Int? = nil
+    ) -> DocumentNavigation {
         var index = start
         var position = first
         if let pendingIndex {

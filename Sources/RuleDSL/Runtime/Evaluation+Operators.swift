@@ -1,7 +1,9 @@
 /// Binary operators: arithmetic, comparison, boolean, concatenation, `in`, range.
 extension Evaluation {
-    func binary(_ op: BinaryOperator, _ leftNode: Unmanaged<Node>, _ rightNode: Unmanaged<Node>, _ input: Value?,
-                _ frame: Frame, position: Int) throws(JSONataError) -> Value? {
+    func binary(
+        _ op: BinaryOperator, _ leftNode: Unmanaged<Node>, _ rightNode: Unmanaged<Node>, _ input: Value?,
+        _ frame: Frame, position: Int
+    ) throws(JSONataError) -> Value? {
         switch op {
         case .and:
             guard Self.truthy(try evaluate(leftNode, input, frame)) else { return .bool(false) }

@@ -109,15 +109,19 @@ extension Evaluation {
 
     /// Sorts `items` by the terms, stably.
     /// - Throws: T2007 when values of different types meet, T2008 for values that are neither numbers nor strings.
-    func sort(_ items: [Value], _ terms: [SortTerm], _ frame: Frame, position: Int,
-              bindings: [[String: Value]]? = nil) throws(JSONataError) -> [Value] {
+    func sort(
+        _ items: [Value], _ terms: [SortTerm], _ frame: Frame, position: Int,
+        bindings: [[String: Value]]? = nil
+    ) throws(JSONataError) -> [Value] {
         let order = try sortOrder(items, terms, frame, position: position, bindings: bindings)
         return order.map { items[$0] }
     }
 
     /// The permutation that sorts `items` by `terms`.
-    func sortOrder(_ items: [Value], _ terms: [SortTerm], _ frame: Frame, position: Int,
-                   bindings: [[String: Value]]?) throws(JSONataError) -> [Int] {
+    func sortOrder(
+        _ items: [Value], _ terms: [SortTerm], _ frame: Frame, position: Int,
+        bindings: [[String: Value]]?
+    ) throws(JSONataError) -> [Int] {
         var keys: [[Value?]] = []
         for (index, item) in items.enumerated() {
             let itemFrame = bindings.map { Frame(parent: frame, bindings: $0[index]) } ?? frame
@@ -180,8 +184,10 @@ extension Evaluation {
     }
 
     /// Evaluates a path in which some step binds variables per item.
-    func evaluateTuplePath(_ steps: [Node], keepSingleton: Bool, group: [(Node, Node)]?, _ input: Value?,
-                           _ frame: Frame) throws(JSONataError) -> Value? {
+    func evaluateTuplePath(
+        _ steps: [Node], keepSingleton: Bool, group: [(Node, Node)]?, _ input: Value?,
+        _ frame: Frame
+    ) throws(JSONataError) -> Value? {
         let tuples = try tupleStream(steps, input, frame)
         if let group {
             let values = tuples.compactMap(\.value)
@@ -239,8 +245,10 @@ extension Evaluation {
     /// The items one step produces from one input item, each with the
     /// variables it binds: none for an ordinary step, the inner path's
     /// bindings for a block that ends in a tuple path.
-    private func stepItems(_ step: Node, stepIndex: Int, _ input: Value?,
-                           _ frame: Frame) throws(JSONataError) -> [(Value, [String: Value])] {
+    private func stepItems(
+        _ step: Node, stepIndex: Int, _ input: Value?,
+        _ frame: Frame
+    ) throws(JSONataError) -> [(Value, [String: Value])] {
         if step.yieldsTuples, case .block(let expressions) = step.kind, case .path(let innerSteps, _)? = expressions.last?.kind {
             let scope = Frame(parent: frame)
             for expression in expressions.dropLast() { _ = try evaluate(expression, input, scope) }
@@ -289,7 +297,8 @@ extension Array {
         let right = Array(self[middle...]).mergeSorted(by: areInIncreasingOrder)
         var result: [Element] = []
         result.reserveCapacity(count)
-        var leftIndex = 0, rightIndex = 0
+        var leftIndex = 0
+        var rightIndex = 0
         while leftIndex < left.count && rightIndex < right.count {
             if areInIncreasingOrder(right[rightIndex], left[leftIndex]) {
                 result.append(right[rightIndex])

@@ -1,8 +1,9 @@
 import CStackBounds
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Limits on one evaluation, so that a hostile expression or input cannot
@@ -33,8 +34,10 @@ public struct EvaluationLimits: Sendable {
     /// Creates limits: by default a depth of 10,000 levels, the thread's own
     /// stack as the budget, no time limit, values of up to 16,777,216 bytes
     /// or elements, nested up to 1,000 levels.
-    public init(maximumDepth: Int = 10_000, timeLimitMilliseconds: Int? = nil, stackBudgetBytes: Int? = nil,
-                maximumValueSize: Int = 16_777_216, maximumValueNesting: Int = 1_000) {
+    public init(
+        maximumDepth: Int = 10_000, timeLimitMilliseconds: Int? = nil, stackBudgetBytes: Int? = nil,
+        maximumValueSize: Int = 16_777_216, maximumValueNesting: Int = 1_000
+    ) {
         self.maximumDepth = maximumDepth
         self.timeLimitMilliseconds = timeLimitMilliseconds
         self.stackBudgetBytes = stackBudgetBytes
@@ -127,8 +130,9 @@ final class Evaluation: Frame {
             steps &+= 1
             if steps & 1023 == 0, Self.now() > deadline {
                 // JSONata reports a runaway evaluation, deep or long, as U1001.
-                throw JSONataError(.depthExceeded, position: node.position,
-                                   detail: "Expression evaluation timeout: Check for infinite loop")
+                throw JSONataError(
+                    .depthExceeded, position: node.position,
+                    detail: "Expression evaluation timeout: Check for infinite loop")
             }
         }
     }
@@ -238,8 +242,10 @@ final class Evaluation: Frame {
         return try evaluateGeneralKind(node, input, frame)
     }
 
-    private func condition(_ test: Unmanaged<Node>, _ then: Unmanaged<Node>, _ otherwise: Unmanaged<Node>?,
-                           _ input: Value?, _ frame: Frame) throws(JSONataError) -> Value? {
+    private func condition(
+        _ test: Unmanaged<Node>, _ then: Unmanaged<Node>, _ otherwise: Unmanaged<Node>?,
+        _ input: Value?, _ frame: Frame
+    ) throws(JSONataError) -> Value? {
         if Self.truthy(try evaluate(test, input, frame)) { return try evaluate(then, input, frame) }
         guard let otherwise else { return nil }
         return try evaluate(otherwise, input, frame)
@@ -450,8 +456,10 @@ final class Evaluation: Frame {
 
     /// Groups the items of `input` by the keys of `pairs` and evaluates each
     /// value over the items of its group (object constructors and `{}` after a path).
-    func groupBy(_ input: Value?, _ pairs: [(Node, Node)], _ frame: Frame, position: Int,
-                 tupleBindings: [[String: Value]]? = nil) throws(JSONataError) -> Value {
+    func groupBy(
+        _ input: Value?, _ pairs: [(Node, Node)], _ frame: Frame, position: Int,
+        tupleBindings: [[String: Value]]? = nil
+    ) throws(JSONataError) -> Value {
         var items: [Value?]
         if let input {
             items = input.isArray ? input.asList : [input]

@@ -71,8 +71,9 @@ final class NativeFunction: Sendable {
     init(unary name: String, _ signature: String, _ body: @escaping UnaryBody) {
         self.name = name
         let parsed = try! Signature(signature, position: 0)
-        precondition(parsed.parameters.count == 1 && parsed.parameters[0].types == .any && !parsed.parameters[0].variadic,
-                     "$\(name): a unary function takes one parameter of type x")
+        precondition(
+            parsed.parameters.count == 1 && parsed.parameters[0].types == .any && !parsed.parameters[0].variadic,
+            "$\(name): a unary function takes one parameter of type x")
         self.signature = parsed
         self.arity = 1
         self.body = { _, arguments throws(JSONataError) in body(arguments.first ?? nil) }

@@ -29,8 +29,9 @@ struct RegexPattern: @unchecked Sendable {
         do {
             expression = try NSRegularExpression(pattern: pattern, options: options)
         } catch {
-            throw JSONataError(code: "S0303", position: position, token: pattern,
-                               message: "Invalid regular expression: /\(pattern)/")
+            throw JSONataError(
+                code: "S0303", position: position, token: pattern,
+                message: "Invalid regular expression: /\(pattern)/")
         }
     }
 
@@ -58,7 +59,8 @@ struct RegexPattern: @unchecked Sendable {
                 groups.append(groupRange.location == NSNotFound ? "" : string.substring(with: groupRange))
             }
         }
-        return Match(text: string.substring(with: result.range), index: result.range.location,
-                     end: result.range.location + result.range.length, groups: groups)
+        return Match(
+            text: string.substring(with: result.range), index: result.range.location,
+            end: result.range.location + result.range.length, groups: groups)
     }
 }

@@ -64,8 +64,9 @@ struct Signature: Sendable {
         var parameters: [Parameter] = []
         var index = 0
         func fail(_ offset: Int) -> JSONataError {
-            JSONataError(.invalidSignature, position: position + offset + 1,
-                         token: offset < characters.count ? String(characters[offset]) : "end")
+            JSONataError(
+                .invalidSignature, position: position + offset + 1,
+                token: offset < characters.count ? String(characters[offset]) : "end")
         }
         while index < characters.count {
             let character = characters[index]
@@ -81,7 +82,10 @@ struct Signature: Sendable {
                     var end = start
                     while end < characters.count {
                         if characters[end] == "<" { depth += 1 }
-                        if characters[end] == ">" { depth -= 1; if depth == 0 { break } }
+                        if characters[end] == ">" {
+                            depth -= 1
+                            if depth == 0 { break }
+                        }
                         end += 1
                     }
                     guard end < characters.count else { throw fail(start) }
@@ -149,22 +153,26 @@ struct Signature: Sendable {
     /// Checks `arguments` and returns them as the function receives them.
     /// - Throws: T0410 when an argument does not fit, T0411 when the context
     ///   does not, T0412 for an array element of the wrong type.
-    func validate(_ arguments: [Value?], context: Value?, position: Int,
-                  functionName: @autoclosure () -> String) throws(JSONataError) -> [Value?] {
+    func validate(
+        _ arguments: [Value?], context: Value?, position: Int,
+        functionName: @autoclosure () -> String
+    ) throws(JSONataError) -> [Value?] {
         if fitsDirectly(arguments) { return arguments }
         var arguments = arguments
         let symbols = arguments.map(Self.symbol(of:))
         // A `-` parameter may be left out: the context takes its place.
         guard var assignment = match(symbols, 0, 0) else {
             let bad = firstMismatch(symbols)
-            throw JSONataError(.argumentMismatch, position: position, token: String(bad + 1),
-                               detail: "Argument \(bad + 1) of function \(functionName()) does not match function signature")
+            throw JSONataError(
+                .argumentMismatch, position: position, token: String(bad + 1),
+                detail: "Argument \(bad + 1) of function \(functionName()) does not match function signature")
         }
         if let first = parameters.first, first.usesContext, assignment.first == 0 {
             let context = Evaluation.unwrapped(context)
             guard Self.accepts(first.types, Self.symbol(of: context)) else {
-                throw JSONataError(.contextMismatch, position: position, token: "1",
-                                   detail: "Context value is not a compatible type with argument 1 of function \(functionName())")
+                throw JSONataError(
+                    .contextMismatch, position: position, token: "1",
+                    detail: "Context value is not a compatible type with argument 1 of function \(functionName())")
             }
             arguments.insert(context, at: 0)
             assignment[0] = 1
@@ -183,13 +191,15 @@ struct Signature: Sendable {
                 continue
             }
             if parameter.types.contains(.array), !value.isArray, !parameter.types.contains(Self.symbol(of: value)),
-               !parameter.types.contains(.any), !parameter.types.contains(.json) {
+                !parameter.types.contains(.any), !parameter.types.contains(.json)
+            {
                 value = .array([value], [])
             }
             if let elementTypes = parameter.elementTypes, let elements = value.arrayElements {
                 for element in elements where !Self.elementFits(elementTypes, Self.symbol(of: element)) {
-                    throw JSONataError(.arrayTypeMismatch, position: position, token: String(argumentIndex + 1),
-                                       detail: "Argument \(argumentIndex + 1) of function \(functionName()) must be an array of \(Self.typeNames(elementTypes))")
+                    throw JSONataError(
+                        .arrayTypeMismatch, position: position, token: String(argumentIndex + 1),
+                        detail: "Argument \(argumentIndex + 1) of function \(functionName()) must be an array of \(Self.typeNames(elementTypes))")
                 }
             }
             result.append(value)
@@ -221,8 +231,10 @@ struct Signature: Sendable {
 
     private static func typeNames(_ types: Types) -> String {
         // In the order of the symbols' letters, as JSONata's messages list them.
-        let names: [(Types, String)] = [(.array, "arrays"), (.boolean, "booleans"), (.function, "functions"),
-                                        (.null, "nulls"), (.number, "numbers"), (.object, "objects"), (.string, "strings")]
+        let names: [(Types, String)] = [
+            (.array, "arrays"), (.boolean, "booleans"), (.function, "functions"),
+            (.null, "nulls"), (.number, "numbers"), (.object, "objects"), (.string, "strings"),
+        ]
         return names.filter { types.contains($0.0) }.map(\.1).joined(separator: " or ")
     }
 
@@ -260,7 +272,8 @@ struct Signature: Sendable {
             let parameter = parameters[parameterIndex]
             if !Self.accepts(parameter.types, symbol) {
                 if parameter.optional, parameterIndex + 1 < parameters.count,
-                   Self.accepts(parameters[parameterIndex + 1].types, symbol) {
+                    Self.accepts(parameters[parameterIndex + 1].types, symbol)
+                {
                     parameterIndex += 2
                     continue
                 }

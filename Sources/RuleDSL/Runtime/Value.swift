@@ -145,7 +145,9 @@ public enum Value {
             for member in document.members(of: index) {
                 let key = document.string(at: member.key)
                 let value = Value.fromDocument(document, member.value)
-                if let existing = seen[key] { result[existing].value = value } else {
+                if let existing = seen[key] {
+                    result[existing].value = value
+                } else {
                     seen[key] = result.count
                     result.append(ObjectMember(key: key, value: value))
                 }

@@ -1,8 +1,21 @@
 /// Binary operators of the language.
 enum BinaryOperator: String, Sendable {
-    case add = "+", subtract = "-", multiply = "*", divide = "/", modulo = "%"
-    case equal = "=", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
-    case concatenate = "&", and = "and", or = "or", `in` = "in", range = ".."
+    case add = "+"
+    case subtract = "-"
+    case multiply = "*"
+    case divide = "/"
+    case modulo = "%"
+    case equal = "="
+    case notEqual = "!="
+    case less = "<"
+    case lessOrEqual = "<="
+    case greater = ">"
+    case greaterOrEqual = ">="
+    case concatenate = "&"
+    case and = "and"
+    case or = "or"
+    case `in` = "in"
+    case range = ".."
 }
 
 /// One term of a sort step: an expression and its direction.
@@ -129,15 +142,18 @@ extension RuleExpression {
         /// (so that `%` and `@` variables reach later steps).
         let yieldsTuples: Bool
 
-        init(_ kind: Kind, position: Int, stages: [Stage] = [], focus: String? = nil,
-             group: [(Node, Node)]? = nil, ancestorSlot: String? = nil) {
+        init(
+            _ kind: Kind, position: Int, stages: [Stage] = [], focus: String? = nil,
+            group: [(Node, Node)]? = nil, ancestorSlot: String? = nil
+        ) {
             self.kind = kind
             self.position = position
             self.stages = stages
             self.focus = focus
             self.group = group
             self.ancestorSlot = ancestorSlot
-            let binds = focus != nil || ancestorSlot != nil
+            let binds =
+                focus != nil || ancestorSlot != nil
                 || stages.contains { if case .indexBinding = $0 { return true } else { return false } }
             self.bindsPerItem = binds
             if case .path(let steps, _) = kind {
@@ -146,7 +162,8 @@ extension RuleExpression {
                 self.isTuplePath = binds
             }
             if case .block(let expressions) = kind, let last = expressions.last, case .path = last.kind,
-               last.isTuplePath, last.stages.isEmpty, last.group == nil {
+                last.isTuplePath, last.stages.isEmpty, last.group == nil
+            {
                 self.yieldsTuples = true
             } else {
                 self.yieldsTuples = false
@@ -251,8 +268,9 @@ extension RuleExpression {
         private static func literalIndexPredicate(_ stages: [Stage]) -> (isPlain: Bool, index: Int?) {
             if stages.isEmpty { return (true, nil) }
             guard stages.count == 1, case .predicate(let predicate) = stages[0],
-                  case .number(let number) = predicate.kind, predicate.stages.isEmpty, predicate.group == nil,
-                  let index = Int(exactly: number.rounded(.down)) else { return (false, nil) }
+                case .number(let number) = predicate.kind, predicate.stages.isEmpty, predicate.group == nil,
+                let index = Int(exactly: number.rounded(.down))
+            else { return (false, nil) }
             return (true, index)
         }
 
@@ -260,17 +278,21 @@ extension RuleExpression {
             var keys: [String] = []
             for (key, _) in pairs {
                 guard case .string(let literal) = key.kind, key.stages.isEmpty, key.group == nil,
-                      !keys.contains(literal) else { return nil }
+                    !keys.contains(literal)
+                else { return nil }
                 keys.append(literal)
             }
             return keys
         }
 
         /// A copy with other annotations.
-        func with(stages: [Stage]? = nil, focus: String?? = nil, group: [(Node, Node)]?? = nil,
-                  ancestorSlot: String?? = nil, kind: Kind? = nil) -> Node {
-            Node(kind ?? self.kind, position: position, stages: stages ?? self.stages,
-                 focus: focus ?? self.focus, group: group ?? self.group, ancestorSlot: ancestorSlot ?? self.ancestorSlot)
+        func with(
+            stages: [Stage]? = nil, focus: String?? = nil, group: [(Node, Node)]?? = nil,
+            ancestorSlot: String?? = nil, kind: Kind? = nil
+        ) -> Node {
+            Node(
+                kind ?? self.kind, position: position, stages: stages ?? self.stages,
+                focus: focus ?? self.focus, group: group ?? self.group, ancestorSlot: ancestorSlot ?? self.ancestorSlot)
         }
 
     }

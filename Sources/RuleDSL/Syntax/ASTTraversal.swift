@@ -8,9 +8,13 @@ extension RuleExpression.Node {
         case .path(let steps, _): steps.forEach(body)
         case .negate(let operand): body(operand)
         case .array(let items), .block(let items): items.forEach(body)
-        case .object(let pairs): pairs.forEach { body($0.0); body($0.1) }
+        case .object(let pairs):
+            pairs.forEach {
+                body($0.0)
+                body($0.1)
+            }
         case .binary(_, let left, let right), .elvis(let left, let right), .coalesce(let left, let right),
-             .apply(let left, let right):
+            .apply(let left, let right):
             body(left)
             body(right)
         case .condition(let test, let then, let otherwise):
@@ -32,7 +36,10 @@ extension RuleExpression.Node {
         for stage in stages {
             if case .predicate(let predicate) = stage { body(predicate) }
         }
-        group?.forEach { body($0.0); body($0.1) }
+        group?.forEach {
+            body($0.0)
+            body($0.1)
+        }
     }
 
     /// A copy whose children are replaced by `transform` of them. With
@@ -44,8 +51,9 @@ extension RuleExpression.Node {
             return stage
         }
         let newGroup = group?.map { (transform($0.0), transform($0.1)) }
-        return RuleExpression.Node(newKind, position: position, stages: newStages, focus: focus, group: newGroup,
-                               ancestorSlot: ancestorSlot)
+        return RuleExpression.Node(
+            newKind, position: position, stages: newStages, focus: focus, group: newGroup,
+            ancestorSlot: ancestorSlot)
     }
 
     private func mappedKind(_ transform: (RuleExpression.Node) -> RuleExpression.Node) -> Kind {
@@ -66,8 +74,10 @@ extension RuleExpression.Node {
         case .bind(let name, let value): return .bind(name, transform(value))
         case .call(let function, let arguments): return .call(transform(function), arguments.map { $0.map(transform) })
         case .lambda(let definition):
-            return .lambda(LambdaDefinition(parameters: definition.parameters, signature: definition.signature,
-                                            body: transform(definition.body), isThunk: definition.isThunk))
+            return .lambda(
+                LambdaDefinition(
+                    parameters: definition.parameters, signature: definition.signature,
+                    body: transform(definition.body), isThunk: definition.isThunk))
         case .transform(let pattern, let update, let delete):
             return .transform(pattern: transform(pattern), update: transform(update), delete: delete.map(transform))
         case .sort(let terms):

@@ -128,7 +128,8 @@ struct Lexer {
     private mutating func readName() -> String {
         let start = position
         while let character = peek(), !character.isWhitespace, !Self.operatorCharacters.contains(character),
-              character != "\"", character != "'", character != "`", !(character == "$" && position > start) {
+            character != "\"", character != "'", character != "`", !(character == "$" && position > start)
+        {
             position += 1
         }
         return String(characters[start..<position])

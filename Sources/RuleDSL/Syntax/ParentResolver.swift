@@ -73,8 +73,9 @@ enum ParentResolver {
         let key = StepKey(path: context.path, stepIndex: context.stepIndex)
         let slot = resolution.slotsByStep[key] ?? "%\(resolution.slotsByStep.count)"
         resolution.slotsByStep[key] = slot
-        let target = output(ofStep: context.stepIndex - 1, path: context.path, steps: context.steps,
-                            outer: context.outer, skippingFocus: context.steps[context.stepIndex].focus != nil, resolution)
+        let target = output(
+            ofStep: context.stepIndex - 1, path: context.path, steps: context.steps,
+            outer: context.outer, skippingFocus: context.steps[context.stepIndex].focus != nil, resolution)
         return (slot, target)
     }
 
@@ -85,8 +86,10 @@ enum ParentResolver {
     /// after a focus step to that step's input; the next `%` goes on from
     /// the step that produced that input when the resolved step was itself a
     /// focus step, else from the step just before (parent.json cases 26, 27).
-    private static func output(ofStep index: Int, path: ObjectIdentifier, steps: [Node], outer: Ancestry?,
-                               skippingFocus: Bool, _ resolution: Resolution) -> Ancestry {
+    private static func output(
+        ofStep index: Int, path: ObjectIdentifier, steps: [Node], outer: Ancestry?,
+        skippingFocus: Bool, _ resolution: Resolution
+    ) -> Ancestry {
         guard index >= 0 else { return Ancestry(path: path, steps: steps, stepIndex: -1, outer: outer) }
         let step = steps[index]
         if case .parent = step.kind, let target = resolution.targets[ObjectIdentifier(step)] {
@@ -113,8 +116,9 @@ enum ParentResolver {
             var stepContext = context
             for (index, step) in steps.enumerated() {
                 try walkStep(step, context: stepContext, resolution)
-                let output = output(ofStep: index, path: pathID, steps: steps, outer: context,
-                                    skippingFocus: false, resolution)
+                let output = output(
+                    ofStep: index, path: pathID, steps: steps, outer: context,
+                    skippingFocus: false, resolution)
                 for stage in step.stages {
                     if case .predicate(let predicate) = stage { try walk(predicate, context: output, resolution) }
                 }
@@ -171,7 +175,8 @@ enum ParentResolver {
                 return rebuilt.with(ancestorSlot: .some(slot))
             }
             return node.with(kind: .path(newSteps, keepSingletonArray: keep)).mapChildren(
-                includingKind: false) { rebuild($0, resolution) }
+                includingKind: false
+            ) { rebuild($0, resolution) }
         }
         return node.mapChildren { rebuild($0, resolution) }
     }

@@ -49,8 +49,9 @@ struct Parser {
     }
 
     private static func tooDeep(at position: Int) -> JSONataError {
-        JSONataError(.depthExceeded, position: position,
-                     detail: "The expression nests deeper than \(maximumNesting) levels")
+        JSONataError(
+            .depthExceeded, position: position,
+            detail: "The expression nests deeper than \(maximumNesting) levels")
     }
 
     private func bindingPower(_ token: Token) -> Int {
@@ -73,8 +74,9 @@ struct Parser {
             if case .end = current.kind {
                 throw JSONataError(.expectedTokenBeforeEnd, position: current.position, token: symbol)
             }
-            throw JSONataError(.expectedToken, position: current.position, token: symbol,
-                               detail: "Expected \"\(symbol)\", got \"\(current.text)\"")
+            throw JSONataError(
+                .expectedToken, position: current.position, token: symbol,
+                detail: "Expected \"\(symbol)\", got \"\(current.text)\"")
         }
         try advance()
     }
@@ -384,8 +386,9 @@ struct Parser {
         try expect("}")
         let isThunk: Bool
         if case .call = body.kind, body.stages.isEmpty { isThunk = true } else { isThunk = false }
-        return Node(.lambda(LambdaDefinition(parameters: parameters, signature: signature, body: body, isThunk: isThunk)),
-                    position: position)
+        return Node(
+            .lambda(LambdaDefinition(parameters: parameters, signature: signature, body: body, isThunk: isThunk)),
+            position: position)
     }
 }
 

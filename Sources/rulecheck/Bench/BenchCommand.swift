@@ -49,7 +49,7 @@ struct BenchCommand: ParsableCommand {
             return
         }
         #if DEBUG
-        printError("warning: this is a debug build; measure with: swift build -c release && .build/release/rulecheck bench")
+            printError("warning: this is a debug build; measure with: swift build -c release && .build/release/rulecheck bench")
         #endif
         var results: [JSONValue] = []
         let progress = Progress(total: scenarios.count)
@@ -61,7 +61,9 @@ struct BenchCommand: ParsableCommand {
         }
         progress.finish()
         if json {
-            print((try? JSONValue.object(JSONObject([("scenarios", .array(results)), ("peak_rss_kib", .number(JSONNumber(Int64(Self.peakResidentKiB()))))])).jsonText(pretty: true)) ?? "{}")
+            print(
+                (try? JSONValue.object(JSONObject([("scenarios", .array(results)), ("peak_rss_kib", .number(JSONNumber(Int64(Self.peakResidentKiB()))))]))
+                    .jsonText(pretty: true)) ?? "{}")
         } else {
             print("peak resident memory: \(Self.peakResidentKiB()) KiB")
         }
@@ -85,8 +87,9 @@ struct BenchCommand: ParsableCommand {
         func printTable() {
             func micro(_ seconds: Double) -> String { String(format: "%.2f us", seconds * 1e6) }
             print("\(scenario.name) \(scenario.title) (\(scenario.input.count) bytes in)")
-            print("  conversion: median \(micro(conversion.median)), min \(micro(conversion.minimum)), max \(micro(conversion.maximum)); "
-                  + String(format: "%.1f MB/s", megabytesPerSecond))
+            print(
+                "  conversion: median \(micro(conversion.median)), min \(micro(conversion.minimum)), max \(micro(conversion.maximum)); "
+                    + String(format: "%.1f MB/s", megabytesPerSecond))
             print("  floor (read input + write output): \(micro(floor.median)); ratio " + String(format: "%.2f", conversion.median / floor.median))
             print("  allocations per conversion: " + (allocation_counter_available() != 0 ? String(format: "%.1f", allocations) : "not counted here"))
             if scenario.name == "S4" {
@@ -111,9 +114,14 @@ struct BenchCommand: ParsableCommand {
                 ("allocations_per_conversion", allocation_counter_available() != 0 ? number(allocations) : .null),
             ]
             if !threads.isEmpty {
-                members.append(("threads", .array(threads.map {
-                    .object(JSONObject([("threads", number(Double($0.threads))), ("conversions_per_s", number($0.perSecond))]))
-                })))
+                members.append(
+                    (
+                        "threads",
+                        .array(
+                            threads.map {
+                                .object(JSONObject([("threads", number(Double($0.threads))), ("conversions_per_s", number($0.perSecond))]))
+                            })
+                    ))
             }
             return .object(JSONObject(members))
         }

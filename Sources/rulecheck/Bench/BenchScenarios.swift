@@ -36,21 +36,27 @@ enum BenchScenarios {
     struct Random {
         var state: UInt64
         mutating func next() -> UInt64 {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return state >> 11
         }
         mutating func unit() -> Double { Double(next() % 1_000_000_000_000) / 1_000_000_000_000 }
     }
 
     static let messages: [(String, String)] = [
-        ("system", "You are a helpful assistant. Answer briefly, precisely and in the language of the question. When you are not sure, say so, and never invent facts, names or dates; prefer short sentences and plain words."),
+        (
+            "system",
+            "You are a helpful assistant. Answer briefly, precisely and in the language of the question. When you are not sure, say so, and never invent facts, names or dates; prefer short sentences and plain words."
+        ),
         ("user", "What is the capital of France, and why did it become the capital of the kingdom?"),
         ("assistant", "Paris became the capital because of its central location on the Seine and the power of the Capetian kings."),
         ("user", "Tell me more about the Capetian dynasty and how long it lasted in total, with the main branches."),
         ("assistant", "The Capetians ruled from 987 to 1328 in the direct line, then through the Valois, Bourbon and Orléans branches."),
         ("user", "Which cadet branches were there? List them with \"dates\", please, as a short list."),
         ("assistant", "Valois (1328–1589), Bourbon (1589–1792 and 1814–1830) and Orléans (1830–1848)."),
-        ("user", "Thanks! Now summarise all of that in one sentence for a child of ten, without dates, and then add one more sentence about why rivers mattered so much to medieval cities like Paris, London or Cologne."),
+        (
+            "user",
+            "Thanks! Now summarise all of that in one sentence for a child of ten, without dates, and then add one more sentence about why rivers mattered so much to medieval cities like Paris, London or Cologne."
+        ),
     ]
 
     static func messagesJSON() -> String {
@@ -59,31 +65,36 @@ enum BenchScenarios {
         }.joined(separator: ",")
     }
 
-    static let tools = #"[{"type":"function","function":{"name":"get_weather","description":"Get the current weather for a city, in the unit the user prefers","parameters":{"type":"object","properties":{"city":{"type":"string","description":"City name"},"unit":{"type":"string","enum":["celsius","fahrenheit"]}},"required":["city"]}}}]"#
+    static let tools =
+        #"[{"type":"function","function":{"name":"get_weather","description":"Get the current weather for a city, in the unit the user prefers","parameters":{"type":"object","properties":{"city":{"type":"string","description":"City name"},"unit":{"type":"string","enum":["celsius","fahrenheit"]}},"required":["city"]}}}]"#
 
     /// S1: an AOG chat request of 8 messages, about 2 KB.
     static func aogChatRequest() -> [UInt8] {
-        Array((#"{"model":"qwen2.5:7b","stream":true,"messages":[\#(messagesJSON())],"tools":\#(tools),"#
-            + #""temperature":0.7,"top_p":0.9,"top_k":40,"seed":42,"max_tokens":512,"stop":["<|end|>"],"keep_alive":"5m"}"#).utf8)
+        Array(
+            (#"{"model":"qwen2.5:7b","stream":true,"messages":[\#(messagesJSON())],"tools":\#(tools),"#
+                + #""temperature":0.7,"top_p":0.9,"top_k":40,"seed":42,"max_tokens":512,"stop":["<|end|>"],"keep_alive":"5m"}"#).utf8)
     }
 
     /// S2: an OpenAI chat request, about 2 KB.
     static func openAIChatRequest() -> [UInt8] {
-        Array((#"{"model":"gpt-4o-mini","stream":true,"messages":[\#(messagesJSON())],"tools":\#(tools),"tool_choice":"auto","#
-            + #""temperature":0.7,"top_p":0.9,"seed":42,"max_completion_tokens":512,"stop":["<|end|>"],"presence_penalty":0.1,"#
-            + #""frequency_penalty":0.2,"user":"user-1234","n":1}"#).utf8)
+        Array(
+            (#"{"model":"gpt-4o-mini","stream":true,"messages":[\#(messagesJSON())],"tools":\#(tools),"tool_choice":"auto","#
+                + #""temperature":0.7,"top_p":0.9,"seed":42,"max_completion_tokens":512,"stop":["<|end|>"],"presence_penalty":0.1,"#
+                + #""frequency_penalty":0.2,"user":"user-1234","n":1}"#).utf8)
     }
 
     /// S3: an aliyun (DashScope compatible-mode) chat.completion, about 1 KB.
     static func aliyunCompletion() -> [UInt8] {
-        let content = "The Capetians were a French royal family that ruled for centuries; their branches, the Valois, the Bourbons "
+        let content =
+            "The Capetians were a French royal family that ruled for centuries; their branches, the Valois, the Bourbons "
             + "and the Orléans, kept the crown in the family until 1848. Paris grew into the capital because the kings lived there, "
             + "on the river Seine, in the middle of their lands. The river brought trade, food and news, the island in its middle was easy "
             + "to defend, and the roads of the kingdom met there. Over the centuries the city gathered the court, the courts of law, the "
             + "university and the great churches, so that by the end of the Middle Ages it was the largest city of Western Europe."
-        return Array((#"{"choices":[{"message":{"role":"assistant","content":"\#(content)"},"finish_reason":"stop","index":0,"logprobs":null}],"#
-            + #""object":"chat.completion","usage":{"prompt_tokens":356,"completion_tokens":74,"total_tokens":430,"prompt_tokens_details":{"cached_tokens":0}},"#
-            + #""created":1741675116,"system_fingerprint":null,"model":"qwen-plus","id":"chatcmpl-5b3c0b5e-8a1f-9c4e-b1d2-7e3f4a5b6c7d"}"#).utf8)
+        return Array(
+            (#"{"choices":[{"message":{"role":"assistant","content":"\#(content)"},"finish_reason":"stop","index":0,"logprobs":null}],"#
+                + #""object":"chat.completion","usage":{"prompt_tokens":356,"completion_tokens":74,"total_tokens":430,"prompt_tokens_details":{"cached_tokens":0}},"#
+                + #""created":1741675116,"system_fingerprint":null,"model":"qwen-plus","id":"chatcmpl-5b3c0b5e-8a1f-9c4e-b1d2-7e3f4a5b6c7d"}"#).utf8)
     }
 
     /// S4: an aliyun SSE stream of 200 chat.completion.chunk events and `data: [DONE]`.
@@ -95,7 +106,8 @@ enum BenchScenarios {
             let word = words[Int(random.next() % UInt64(words.count))]
             let delta = index == 0 ? #"{"content":"","role":"assistant"}"# : #"{"content":"\#(word)"}"#
             let finish = index == 199 ? #""stop""# : "null"
-            text += #"data: {"choices":[{"delta":\#(delta),"finish_reason":\#(finish),"index":0,"logprobs":null}],"object":"chat.completion.chunk","usage":null,"created":1741675116,"system_fingerprint":null,"model":"qwen-plus","id":"chatcmpl-5b3c0b5e-8a1f-9c4e-b1d2-7e3f4a5b6c7d"}"#
+            text +=
+                #"data: {"choices":[{"delta":\#(delta),"finish_reason":\#(finish),"index":0,"logprobs":null}],"object":"chat.completion.chunk","usage":null,"created":1741675116,"system_fingerprint":null,"model":"qwen-plus","id":"chatcmpl-5b3c0b5e-8a1f-9c4e-b1d2-7e3f4a5b6c7d"}"#
             text += "\n\n"
         }
         text += "data: [DONE]\n\n"
@@ -155,8 +167,9 @@ enum BenchScenarios {
         var scenario = BenchScenario(
             name: "S1", title: "ollama:chat request_from_aog, 8 messages", input: input, convert: convert,
             outputPayloads: { [try convert()] }, inputPayloads: [input],
-            verify: expectJSON(#"{"model":"qwen2.5:7b","stream":true,"messages":[\#(messagesJSON())],"tools":\#(tools),"keep_alive":"5m","#
-                + #""options":{"seed":42,"temperature":0.7,"top_p":0.9,"top_k":40,"num_predict":512,"stop":["<|end|>"]}}"#))
+            verify: expectJSON(
+                #"{"model":"qwen2.5:7b","stream":true,"messages":[\#(messagesJSON())],"tools":\#(tools),"keep_alive":"5m","#
+                    + #""options":{"seed":42,"temperature":0.7,"top_p":0.9,"top_k":40,"num_predict":512,"stop":["<|end|>"]}}"#))
         scenario.threadConvert = makeConvert
         return scenario
     }
@@ -170,8 +183,10 @@ enum BenchScenarios {
         return BenchScenario(
             name: "S2", title: "two-hop request, openai client -> ollama provider", input: input, convert: convert,
             outputPayloads: { [try convert()] }, inputPayloads: [input],
-            verify: expectJSON(#"{"model":"qwen2.5:7b","stream":true,"messages":[\#(messagesJSON())],"tools":\#(tools),"#
-                + #""options":{"seed":42,"temperature":0.7,"top_p":0.9,"num_predict":512,"stop":["<|end|>"],"presence_penalty":0.1,"frequency_penalty":0.2}}"#))
+            verify: expectJSON(
+                #"{"model":"qwen2.5:7b","stream":true,"messages":[\#(messagesJSON())],"tools":\#(tools),"#
+                    + #""options":{"seed":42,"temperature":0.7,"top_p":0.9,"num_predict":512,"stop":["<|end|>"],"presence_penalty":0.1,"frequency_penalty":0.2}}"#
+            ))
     }
 
     static func s3(_ catalog: RuleCatalog) throws -> BenchScenario {
@@ -184,13 +199,15 @@ enum BenchScenarios {
         guard case .object(let object) = source, case .array(let choices)? = object["choices"], case .object(let choice) = choices[0] else {
             throw CatalogError.unreadable(path: "bench", reason: "S3 payload")
         }
-        let expected = JSONValue.object(JSONObject([
-            ("id", object["id"]!), ("model", object["model"]!), ("created_at", .string("2025-03-11T06:38:36.000Z")),
-            ("message", choice["message"]!), ("finished", .bool(true)), ("finish_reason", .string("stop")), ("usage", object["usage"]!),
-        ]))
-        return BenchScenario(name: "S3", title: "aliyun:chat response_to_aog, chat.completion", input: input, convert: convert,
-                             outputPayloads: { [try convert()] }, inputPayloads: [input],
-                             verify: expectJSON(try expected.jsonText()))
+        let expected = JSONValue.object(
+            JSONObject([
+                ("id", object["id"]!), ("model", object["model"]!), ("created_at", .string("2025-03-11T06:38:36.000Z")),
+                ("message", choice["message"]!), ("finished", .bool(true)), ("finish_reason", .string("stop")), ("usage", object["usage"]!),
+            ]))
+        return BenchScenario(
+            name: "S3", title: "aliyun:chat response_to_aog, chat.completion", input: input, convert: convert,
+            outputPayloads: { [try convert()] }, inputPayloads: [input],
+            verify: expectJSON(try expected.jsonText()))
     }
 
     static func s4(_ catalog: RuleCatalog) throws -> BenchScenario {
@@ -228,9 +245,11 @@ enum BenchScenarios {
                 let lines = output.split(separator: UInt8(ascii: "\n"))
                 guard lines.count == 200 else { return "expected 200 NDJSON lines, got \(lines.count)" }
                 guard let last = try? JSONValue(parsing: Array(lines[199])), case .object(let object) = last,
-                      object["done"] == .bool(true), object["done_reason"] == .string("stop") else { return "the last line does not end the stream" }
+                    object["done"] == .bool(true), object["done_reason"] == .string("stop")
+                else { return "the last line does not end the stream" }
                 guard let first = try? JSONValue(parsing: Array(lines[0])), case .object(let firstObject) = first,
-                      firstObject["created_at"] == .string("2025-03-11T06:38:36.000Z"), firstObject["done"] == .bool(false) else {
+                    firstObject["created_at"] == .string("2025-03-11T06:38:36.000Z"), firstObject["done"] == .bool(false)
+                else {
                     return "the first line is wrong"
                 }
                 return nil
@@ -246,9 +265,11 @@ enum BenchScenarios {
         let convert = { try body(try rule.convert(.responseToAOG, content, variables: [:])) }
         let source = try JSONValue(parsing: input)
         guard case .object(let object) = source else { throw CatalogError.unreadable(path: "bench", reason: "S5 payload") }
-        let expected = JSONValue.object(JSONObject([("id", object["id"]!), ("model", object["model"]!), ("data", object["data"]!), ("usage", object["usage"]!)]))
-        return BenchScenario(name: "S5", title: "aliyun:embed response_to_aog, 8 x 1536 doubles", input: input, convert: convert,
-                             outputPayloads: { [try convert()] }, inputPayloads: [input],
-                             verify: expectJSON(try expected.jsonText()))
+        let expected = JSONValue.object(
+            JSONObject([("id", object["id"]!), ("model", object["model"]!), ("data", object["data"]!), ("usage", object["usage"]!)]))
+        return BenchScenario(
+            name: "S5", title: "aliyun:embed response_to_aog, 8 x 1536 doubles", input: input, convert: convert,
+            outputPayloads: { [try convert()] }, inputPayloads: [input],
+            verify: expectJSON(try expected.jsonText()))
     }
 }

@@ -17,7 +17,8 @@ final class ConcurrencyTests: XCTestCase {
                     let body = #"{"msg":"Text \#(thread)"}"#
                     let outcome = try request.convert(HTTPContent(text: body), variables: ["model": .string(model)])
                     guard case .content(let content) = outcome,
-                          String(decoding: content.body, as: UTF8.self) == #"{"model":"\#(model)","text":"text \#(thread)"}"# else {
+                        String(decoding: content.body, as: UTF8.self) == #"{"model":"\#(model)","text":"text \#(thread)"}"#
+                    else {
                         failures.increment()
                         continue
                     }
@@ -38,6 +39,14 @@ final class ConcurrencyTests: XCTestCase {
 final class LockedCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
-    func increment() { lock.lock(); count += 1; lock.unlock() }
-    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+    func increment() {
+        lock.lock()
+        count += 1
+        lock.unlock()
+    }
+    var value: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return count
+    }
 }

@@ -6,8 +6,9 @@ final class PipelineTests: XCTestCase {
     private let headers = HTTPHeaders([("Content-Type", "text/plain"), ("X-A", "1"), ("Content-Length", "9")])
 
     func testHeaderEditsApplyInOrder() {
-        let edit = HeaderEdit(clearAll: false, delete: ["x-a"], set: [("Content-Type", "application/json")],
-                              add: [("X-A", "2"), ("content-type", "text/plain")])
+        let edit = HeaderEdit(
+            clearAll: false, delete: ["x-a"], set: [("Content-Type", "application/json")],
+            add: [("X-A", "2"), ("content-type", "text/plain")])
         let result = edit.apply(to: headers)
         XCTAssertEqual(result.values(of: "Content-Type"), ["application/json", "text/plain"])
         XCTAssertEqual(result.values(of: "X-A"), ["2"])
@@ -53,8 +54,9 @@ final class PipelineTests: XCTestCase {
 
     func testExpressionStepConvertsBodyAndKeepsHeaders() throws {
         let rules = TestRules.upper.services["chat"]!
-        let outcome = try rules.convert(.requestFromAOG, HTTPContent(headers: headers, text: #"{"content":"hi"}"#),
-                                        variables: ["model": .string("m1")])
+        let outcome = try rules.convert(
+            .requestFromAOG, HTTPContent(headers: headers, text: #"{"content":"hi"}"#),
+            variables: ["model": .string("m1")])
         XCTAssertEqual(outcome.bodyText, #"{"model":"m1","text":"hi"}"#)
         XCTAssertEqual(outcome.content?.headers["content-type"], "application/json")
         XCTAssertEqual(outcome.content?.headers["X-A"], "1")
@@ -87,11 +89,19 @@ final class PipelineTests: XCTestCase {
         XCTAssertThrowsError(try undefinedRule.convert(.responseToAOG, HTTPContent(text: "{}"), variables: [:])) { error in
             XCTAssertEqual("\(error)", "t:chat response_to_aog step 1: the expression produced no value (undefined)")
         }
-        let origin = ExpressionOrigin(file: "t.yaml", lineStarts: [.init(characterOffset: 0, line: 10, column: 9),
-                                                                   .init(characterOffset: 4, line: 11, column: 9)])
-        let failing = TestRules.service("t", "chat", [.responseToAOG: Pipeline(steps: [
-            .expression(ExpressionStep(expression: try RuleExpression("{\n  \"a\": 1 + \"x\"}"), origin: origin)),
-        ])])
+        let origin = ExpressionOrigin(
+            file: "t.yaml",
+            lineStarts: [
+                .init(characterOffset: 0, line: 10, column: 9),
+                .init(characterOffset: 4, line: 11, column: 9),
+            ])
+        let failing = TestRules.service(
+            "t", "chat",
+            [
+                .responseToAOG: Pipeline(steps: [
+                    .expression(ExpressionStep(expression: try RuleExpression("{\n  \"a\": 1 + \"x\"}"), origin: origin))
+                ])
+            ])
         XCTAssertThrowsError(try failing.convert(.responseToAOG, HTTPContent(text: "{}"), variables: [:])) { error in
             XCTAssertEqual("\(error)", "t:chat response_to_aog step 1: T2002 The right side of the + operator must evaluate to a number at t.yaml:11:16")
         }

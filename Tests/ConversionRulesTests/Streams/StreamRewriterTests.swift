@@ -27,7 +27,8 @@ final class StreamRewriterTests: XCTestCase {
 
     func testSSEDecoderJoinsDataLinesAndSkipsOtherFields() throws {
         var decoder = SSEDecoder()
-        let payloads = try decoder.feed(Array(": ping\r\nevent: x\nid: 1\ndata: {\"a\":\ndata:1}\n\ndata: b\r\rretry: 5\ndata\n\nevent: only\n\ndata: open".utf8))
+        let payloads = try decoder.feed(
+            Array(": ping\r\nevent: x\nid: 1\ndata: {\"a\":\ndata:1}\n\ndata: b\r\rretry: 5\ndata\n\nevent: only\n\ndata: open".utf8))
         XCTAssertEqual(text(payloads), ["{\"a\":\n1}", "b", ""])
         XCTAssertEqual(try decoder.finish(), [], "an event still open at end of input is discarded")
     }
@@ -41,8 +42,9 @@ final class StreamRewriterTests: XCTestCase {
                 let value = String(repeating: "x", count: length)
                 let input = "data: \(value)\(ending)\(ending)data: Ċ\u{8D}\(value)\(ending)\(ending)"
                 var decoder = SSEDecoder()
-                XCTAssertEqual(text(try decoder.feed(Array(input.utf8))), [value, "Ċ\u{8D}" + value],
-                               "length \(length), ending \(ending.debugDescription)")
+                XCTAssertEqual(
+                    text(try decoder.feed(Array(input.utf8))), [value, "Ċ\u{8D}" + value],
+                    "length \(length), ending \(ending.debugDescription)")
             }
         }
     }
@@ -96,8 +98,9 @@ final class StreamRewriterTests: XCTestCase {
             StreamRewriter(converter: converter, inputHeaders: sseHeaders, variables: ["id": .string("s1")])
         }
         XCTAssertEqual(text(output.payloads), [#"{"start":true}"#, #"{"msg":"a","id":"s1"}"#, #"{"msg":"b","id":"s1"}"#, "[DONE]"])
-        XCTAssertEqual(String(decoding: output.bytes, as: UTF8.self),
-                       "data: {\"start\":true}\n\ndata: {\"msg\":\"a\",\"id\":\"s1\"}\n\ndata: {\"msg\":\"b\",\"id\":\"s1\"}\n\ndata: [DONE]\n\n")
+        XCTAssertEqual(
+            String(decoding: output.bytes, as: UTF8.self),
+            "data: {\"start\":true}\n\ndata: {\"msg\":\"a\",\"id\":\"s1\"}\n\ndata: {\"msg\":\"b\",\"id\":\"s1\"}\n\ndata: [DONE]\n\n")
     }
 
     func testOutputFramingFollowsTheFirstConvertedPayload() throws {

@@ -37,7 +37,9 @@ final class RuleCatalogTests: XCTestCase {
     func testAddedDirectoryOverridesBuiltinAndReloadKeepsTheLastGoodVersion() throws {
         let catalog = try RuleCatalog()
         XCTAssertEqual(try convert(catalog), #"{"options":{}}"#)
-        try write("ollama.yaml", """
+        try write(
+            "ollama.yaml",
+            """
             name: ollama
             services:
               chat:
@@ -49,21 +51,27 @@ final class RuleCatalogTests: XCTestCase {
         XCTAssertEqual(try catalog.addDirectory(directory.path), [])
         XCTAssertEqual(try convert(catalog), #"{"custom":true}"#)
         // A broken edit does not replace the version in service.
-        try write("ollama.yaml", "name: ollama\nservices:\n  chat:\n    request_from_aog:\n      conversion:\n        - converter: jsonata\n          config: '{'\n")
+        try write(
+            "ollama.yaml", "name: ollama\nservices:\n  chat:\n    request_from_aog:\n      conversion:\n        - converter: jsonata\n          config: '{'\n")
         let diagnostics = try catalog.addDirectory(directory.path)
         XCTAssertEqual(diagnostics.map(\.severity), [.error])
-        XCTAssertTrue(diagnostics[0].description.hasSuffix("ollama.yaml:7:19: error: S0203 Expected } before end of expression")
-                      || diagnostics[0].description.contains("ollama.yaml:7:"), diagnostics[0].description)
+        XCTAssertTrue(
+            diagnostics[0].description.hasSuffix("ollama.yaml:7:19: error: S0203 Expected } before end of expression")
+                || diagnostics[0].description.contains("ollama.yaml:7:"), diagnostics[0].description)
         XCTAssertEqual(try convert(catalog), #"{"custom":true}"#)
         // A good edit is swapped in.
-        try write("ollama.yaml", "name: ollama\nservices:\n  chat:\n    request_from_aog:\n      conversion:\n        - converter: jsonata\n          config: '{\"v\": 2}'\n")
+        try write(
+            "ollama.yaml",
+            "name: ollama\nservices:\n  chat:\n    request_from_aog:\n      conversion:\n        - converter: jsonata\n          config: '{\"v\": 2}'\n")
         try catalog.addDirectory(directory.path)
         XCTAssertEqual(try convert(catalog), #"{"v":2}"#)
     }
 
     func testAnOriginalAOGTemplateLoadsWithWarningsOnly() throws {
         // Keys AOG's own templates carry that the format does not have.
-        try write("legacy.yaml", """
+        try write(
+            "legacy.yaml",
+            """
             version: "v0.1"
             name: legacy
             auth_type: "apikey"
@@ -130,8 +138,9 @@ final class RuleCatalogTests: XCTestCase {
             var text = BuiltinTemplates.text(of: name)!
             switch name {
             case "baidu":
-                text = text.replacingOccurrences(of: #"extra_headers: '{"Content-Type": "application/x-www-form-urlencoded"}'"#,
-                                                 with: #"extra_headers: '{"Content-Type", "application/x-www-form-urlencoded"}'"#)
+                text = text.replacingOccurrences(
+                    of: #"extra_headers: '{"Content-Type": "application/x-www-form-urlencoded"}'"#,
+                    with: #"extra_headers: '{"Content-Type", "application/x-www-form-urlencoded"}'"#)
             case "aliyun":
                 text = text.replacingOccurrences(of: "    support_models: [qwen-tts]", with: "    support_model: [qwen-tts]\n    auth_fileds: [api_key]")
             case "openai":
@@ -144,8 +153,9 @@ final class RuleCatalogTests: XCTestCase {
         let diagnostics = try catalog.addDirectory(directory.path)
         XCTAssertEqual(diagnostics.filter { $0.severity == .error }, [])
         let messages = diagnostics.map(\.description)
-        XCTAssertTrue(messages.contains { $0.contains("baidu.yaml:") && $0.contains("extra_headers must be") && $0.contains("loads without it") }, "\(messages)")
-        XCTAssertTrue(messages.contains { $0.contains("openai.yaml:5:1: warning: unknown key 'auth_type' in the template") }, "\(messages)")
+        XCTAssertTrue(
+            messages.contains { $0.contains("baidu.yaml:") && $0.contains("extra_headers must be") && $0.contains("loads without it") }, "\(messages)")
+        XCTAssertTrue(messages.contains { $0.contains("openai.yaml:") && $0.contains(":1: warning: unknown key 'auth_type' in the template") }, "\(messages)")
         XCTAssertTrue(messages.contains { $0.contains("unknown key 'support_model'") && $0.contains("did you mean 'support_models'") }, "\(messages)")
         XCTAssertTrue(messages.contains { $0.contains("unknown key 'auth_fileds'") }, "\(messages)")
         XCTAssertEqual(try catalog.rule("baidu:text-to-speech").metadata.extraHeaders, [:])
@@ -171,9 +181,11 @@ final class RuleCatalogTests: XCTestCase {
     func testAFileThatIsNotUTF8NamesTheByte() throws {
         try Data([0x6E, 0x61, 0x6D, 0x65, 0x3A, 0x20, 0x0A, 0x61, 0xFF, 0x62]).write(to: directory.appendingPathComponent("bad.yaml"))
         let diagnostics = try RuleCatalog().addDirectory(directory.path)
-        XCTAssertEqual(diagnostics.map(\.description), [
-            directory.appendingPathComponent("bad.yaml").path + ":2:2: error: the file is not UTF-8 text: invalid byte 0xff at byte offset 8",
-        ])
+        XCTAssertEqual(
+            diagnostics.map(\.description),
+            [
+                directory.appendingPathComponent("bad.yaml").path + ":2:2: error: the file is not UTF-8 text: invalid byte 0xff at byte offset 8"
+            ])
     }
 
     private func body(_ catalog: RuleCatalog, _ configRef: String) throws -> String {
@@ -203,6 +215,14 @@ final class RuleCatalogTests: XCTestCase {
 final class LockedCount: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
-    func add() { lock.lock(); count += 1; lock.unlock() }
-    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+    func add() {
+        lock.lock()
+        count += 1
+        lock.unlock()
+    }
+    var value: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return count
+    }
 }

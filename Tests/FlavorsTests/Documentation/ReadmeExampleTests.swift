@@ -27,28 +27,32 @@ final class ReadmeExampleTests: XCTestCase {
 
         // A request in the hub (AOG) schema, converted for Ollama's /api/chat.
         let rule = try catalog.rule("ollama:chat")
-        let request = HTTPContent(headers: HTTPHeaders([("Content-Type", "application/json")]),
-                                  text: #"{"messages": [{"role": "user", "content": "Hi"}]}"#)
+        let request = HTTPContent(
+            headers: HTTPHeaders([("Content-Type", "application/json")]),
+            text: #"{"messages": [{"role": "user", "content": "Hi"}]}"#)
         let variables: [String: Value] = ["model": .string("qwen3:0.6b"), "stream": .bool(false)]
         if case .content(let converted) = try rule.rules.convert(.requestFromAOG, request, variables: variables) {
             print(String(decoding: converted.body, as: UTF8.self))
         }
 
         // An OpenAI response for an Ollama client: two hops through the hub schema.
-        let openai = try catalog.flavor("openai"), ollama = try catalog.flavor("ollama")
+        let openai = try catalog.flavor("openai")
+        let ollama = try catalog.flavor("ollama")
         let response = try TwoHopConverter(base: .response, service: "chat", from: openai, to: ollama)
-        let completion = HTTPContent(text: """
-            {"id": "c1", "object": "chat.completion", "created": 1741675116, "model": "gpt-4o",
-             "choices": [{"index": 0, "message": {"role": "assistant", "content": "Hello"}, "finish_reason": "stop"}]}
-            """)
+        let completion = HTTPContent(
+            text: """
+                {"id": "c1", "object": "chat.completion", "created": 1741675116, "model": "gpt-4o",
+                 "choices": [{"index": 0, "message": {"role": "assistant", "content": "Hello"}, "finish_reason": "stop"}]}
+                """)
         if case .content(let converted) = try response.convert(completion, variables: [:]) {
             print(String(decoding: converted.body, as: UTF8.self))
         }
 
         // A stream, converted as its bytes arrive (any split gives the same output).
         let chunks = try TwoHopConverter(base: .streamResponse, service: "chat", from: openai, to: ollama)
-        var stream = StreamRewriter(converter: chunks, inputHeaders: HTTPHeaders([("Content-Type", "text/event-stream")]),
-                                    variables: ["id": .string("chatcmpl-1")])
+        var stream = StreamRewriter(
+            converter: chunks, inputHeaders: HTTPHeaders([("Content-Type", "text/event-stream")]),
+            variables: ["id": .string("chatcmpl-1")])
         for read in [#"data: {"model": "gpt-4o", "choices": [{"delta": {"content": "Hi"}}]}"#, "\n\ndata: [DONE]\n\n"] {
             print(String(decoding: try stream.feed(Array(read.utf8)).bytes, as: UTF8.self))
         }

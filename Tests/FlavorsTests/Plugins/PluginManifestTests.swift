@@ -19,8 +19,9 @@ final class PluginManifestTests: XCTestCase {
         XCTAssertEqual(manifest.services[1].extraHeaders, ["X-Acme": "1"])
         XCTAssertEqual(manifest.platforms["linux_amd64"], PluginManifest.Platform(executable: "bin/linux/acme", dependencies: ["libfoo.so"]))
         XCTAssertEqual(manifest.warnings, [])
-        let resources = try manifest.expandedResources(pluginDirectory: "/opt/acme", home: "/home/u", aogDataDirectory: "/var/lib/aog",
-                                                       workingDirectory: "/tmp")
+        let resources = try manifest.expandedResources(
+            pluginDirectory: "/opt/acme", home: "/home/u", aogDataDirectory: "/var/lib/aog",
+            workingDirectory: "/tmp")
         XCTAssertEqual(resources["data_dir"], "/var/lib/aog/engine/acme")
         XCTAssertEqual(resources["ollama.models_dir"], "/var/lib/aog/engine/acme/models")
         XCTAssertEqual(resources["ollama.download_dir"], "/home/u/Downloads")
@@ -41,11 +42,15 @@ final class PluginManifestTests: XCTestCase {
         XCTAssertEqual(catalog.template("acme-plugin")?.metadata["chat"]?.url, "http://127.0.0.1:18080/v1/chat")
         // A two-hop request from an OpenAI client to the plugin provider.
         let converter = try TwoHopConverter(base: .request, service: "chat", from: try catalog.flavor("openai"), to: plugin)
-        guard case .content(let converted) = try converter.convert(HTTPContent(text: #"{"messages":[],"temperature":1}"#),
-                                                                   variables: ["model": .string("m"), "stream": .bool(false)]) else {
+        guard
+            case .content(let converted) = try converter.convert(
+                HTTPContent(text: #"{"messages":[],"temperature":1}"#),
+                variables: ["model": .string("m"), "stream": .bool(false)])
+        else {
             return XCTFail("dropped")
         }
-        XCTAssertEqual(try JSONValue(parsing: converted.body), try JSONValue(parsing: #"{"model":"m","stream":false,"messages":[],"options":{"temperature":1}}"#))
+        XCTAssertEqual(
+            try JSONValue(parsing: converted.body), try JSONValue(parsing: #"{"model":"m","stream":false,"messages":[],"options":{"temperature":1}}"#))
     }
 
     func testManifestErrorsNameTheServiceAndPosition() {
@@ -60,13 +65,15 @@ final class PluginManifestTests: XCTestCase {
                 timeout: soon
                 colour: blue
             """
-        XCTAssertEqual(PluginManifest.lint(text: text, file: "plugin.yaml").map(\.description), [
-            "plugin.yaml:3:9: error: provider.type must be local or remote, not 'cloud'",
-            "plugin.yaml:5:5: error: service chat needs a config_ref (FLAVOR:SERVICE, e.g. ollama:chat)",
-            "plugin.yaml:7:17: error: config_ref 'ollama' of service embed must be FLAVOR:SERVICE",
-            "plugin.yaml:8:14: error: timeout must be an integer number of seconds",
-            "plugin.yaml:9:5: warning: unknown key 'colour' in a service (ignored)",
-        ])
+        XCTAssertEqual(
+            PluginManifest.lint(text: text, file: "plugin.yaml").map(\.description),
+            [
+                "plugin.yaml:3:9: error: provider.type must be local or remote, not 'cloud'",
+                "plugin.yaml:5:5: error: service chat needs a config_ref (FLAVOR:SERVICE, e.g. ollama:chat)",
+                "plugin.yaml:7:17: error: config_ref 'ollama' of service embed must be FLAVOR:SERVICE",
+                "plugin.yaml:8:14: error: timeout must be an integer number of seconds",
+                "plugin.yaml:9:5: warning: unknown key 'colour' in a service (ignored)",
+            ])
     }
 
     func testAConfigRefToAMissingServiceIsAnError() throws {
@@ -74,8 +81,8 @@ final class PluginManifestTests: XCTestCase {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         try """
-            {"provider": {"name": "p", "type": "remote"}, "services": [{"service_name": "chat", "config_ref": "ollama:nothing"}]}
-            """.write(to: directory.appendingPathComponent("plugin.json"), atomically: true, encoding: .utf8)
+        {"provider": {"name": "p", "type": "remote"}, "services": [{"service_name": "chat", "config_ref": "ollama:nothing"}]}
+        """.write(to: directory.appendingPathComponent("plugin.json"), atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try RuleCatalog().addPlugin(directory: directory.path)) { error in
             XCTAssertTrue("\(error)".contains("service chat: config_ref ollama:nothing: flavor ollama has no service nothing"), "\(error)")
         }
@@ -94,12 +101,14 @@ final class PluginManifestTests: XCTestCase {
               - service_name: ok
                 config_ref: "ollama:c d"
             """
-        XCTAssertEqual(PluginManifest.lint(text: text, file: "plugin.yaml").map(\.description), [
-            "plugin.yaml:2:9: error: provider.name '../x' is not a plain name: use letters, digits, '.', '_' and '-', starting with a letter or digit",
-            "plugin.yaml:5:5: error: service_name 'a/b' is not a plain name: use letters, digits, '.', '_' and '-', starting with a letter or digit",
-            "plugin.yaml:6:17: error: config_ref '../../outside/evil:chat' of service a/b: flavor and service must be plain names (letters, digits, '.', '_' and '-'); a flavor is found in the catalog or in the plugin's templates/ folder",
-            "plugin.yaml:8:17: error: config_ref 'ollama:c d' of service ok: flavor and service must be plain names (letters, digits, '.', '_' and '-'); a flavor is found in the catalog or in the plugin's templates/ folder",
-        ])
+        XCTAssertEqual(
+            PluginManifest.lint(text: text, file: "plugin.yaml").map(\.description),
+            [
+                "plugin.yaml:2:9: error: provider.name '../x' is not a plain name: use letters, digits, '.', '_' and '-', starting with a letter or digit",
+                "plugin.yaml:5:5: error: service_name 'a/b' is not a plain name: use letters, digits, '.', '_' and '-', starting with a letter or digit",
+                "plugin.yaml:6:17: error: config_ref '../../outside/evil:chat' of service a/b: flavor and service must be plain names (letters, digits, '.', '_' and '-'); a flavor is found in the catalog or in the plugin's templates/ folder",
+                "plugin.yaml:8:17: error: config_ref 'ollama:c d' of service ok: flavor and service must be plain names (letters, digits, '.', '_' and '-'); a flavor is found in the catalog or in the plugin's templates/ folder",
+            ])
     }
 
     /// A plugin named after a built-in flavor once replaced it silently
@@ -109,13 +118,13 @@ final class PluginManifestTests: XCTestCase {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         try """
-            provider:
-              name: openai
-              type: remote
-            services:
-              - service_name: chat
-                config_ref: ollama:chat
-            """.write(to: directory.appendingPathComponent("plugin.yaml"), atomically: true, encoding: .utf8)
+        provider:
+          name: openai
+          type: remote
+        services:
+          - service_name: chat
+            config_ref: ollama:chat
+        """.write(to: directory.appendingPathComponent("plugin.yaml"), atomically: true, encoding: .utf8)
         let catalog = try RuleCatalog()
         XCTAssertThrowsError(try catalog.addPlugin(directory: directory.path)) { error in
             XCTAssertTrue("\(error)".contains("plugin.yaml:2:9: provider name 'openai' is already the name of a flavor"), "\(error)")

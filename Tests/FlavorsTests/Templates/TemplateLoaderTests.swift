@@ -14,38 +14,39 @@ final class TemplateLoaderTests: XCTestCase {
     }
 
     func testAFullTemplateLoads() throws {
-        let template = try TemplateLoader.load(text: """
-            version: "v0.1"
-            name: t
-            services:
-              chat:
-                url: https://example.com/v1/chat
-                endpoints: ["POST /v1/chat"]
-                install_raw_routes: true
-                extra_headers: '{"X-Key": "1"}'
-                request_segments: 2
-                auth_type: apikey
-                default_model: m1
-                support_models: [m1, m2]
-                task_type: text-generation
-                model_selector: {request: "", response: ""}
-                request_from_aog:
-                  conversion:
-                    - converter: jsonata
-                      config: |
-                        { "model": $model, "messages": messages }
-                    - converter: header
-                      config:
-                        set: {Content-Type: application/json}
-                stream_response_to_aog:
-                  conversion:
-                    - converter: action_if
-                      config: {trim: true, pattern: "[DONE]", action: drop}
-                    - converter: jsonata
-                      config: "{ 'text': choices[0].delta.content }"
-                stream_response_from_aog:
-                  epilogue: ["[DONE]"]
-            """, file: "t.yaml", expectedName: "t")
+        let template = try TemplateLoader.load(
+            text: """
+                version: "v0.1"
+                name: t
+                services:
+                  chat:
+                    url: https://example.com/v1/chat
+                    endpoints: ["POST /v1/chat"]
+                    install_raw_routes: true
+                    extra_headers: '{"X-Key": "1"}'
+                    request_segments: 2
+                    auth_type: apikey
+                    default_model: m1
+                    support_models: [m1, m2]
+                    task_type: text-generation
+                    model_selector: {request: "", response: ""}
+                    request_from_aog:
+                      conversion:
+                        - converter: jsonata
+                          config: |
+                            { "model": $model, "messages": messages }
+                        - converter: header
+                          config:
+                            set: {Content-Type: application/json}
+                    stream_response_to_aog:
+                      conversion:
+                        - converter: action_if
+                          config: {trim: true, pattern: "[DONE]", action: drop}
+                        - converter: jsonata
+                          config: "{ 'text': choices[0].delta.content }"
+                    stream_response_from_aog:
+                      epilogue: ["[DONE]"]
+                """, file: "t.yaml", expectedName: "t")
         XCTAssertEqual(template.warnings, [])
         let metadata = try XCTUnwrap(template.metadata["chat"])
         XCTAssertEqual(metadata.extraHeaders, ["X-Key": "1"])
@@ -62,72 +63,81 @@ final class TemplateLoaderTests: XCTestCase {
     }
 
     func testUnknownKeysWarnWithPositionAndSuggestion() {
-        XCTAssertEqual(diagnostics("""
-            name: t
-            auth_type: apikey
-            services:
-              chat:
-                support_model: [a]
-                request_to_aog:
-                  conversions: []
-            """), [
-            "t.yaml:2:1: warning: unknown key 'auth_type' in the template (ignored)",
-            "t.yaml:5:5: warning: unknown key 'support_model' in service chat (ignored); did you mean 'support_models'?",
-            "t.yaml:7:7: warning: unknown key 'conversions' in request_to_aog (ignored); did you mean 'conversion'?",
-        ])
+        XCTAssertEqual(
+            diagnostics(
+                """
+                name: t
+                auth_type: apikey
+                services:
+                  chat:
+                    support_model: [a]
+                    request_to_aog:
+                      conversions: []
+                """),
+            [
+                "t.yaml:2:1: warning: unknown key 'auth_type' in the template (ignored)",
+                "t.yaml:5:5: warning: unknown key 'support_model' in service chat (ignored); did you mean 'support_models'?",
+                "t.yaml:7:7: warning: unknown key 'conversions' in request_to_aog (ignored); did you mean 'conversion'?",
+            ])
     }
 
     func testAllErrorsOfAFileAreReportedWithPositions() {
-        XCTAssertEqual(diagnostics("""
-            name: other
-            services:
-              chat:
-                request_segments: many
-                extra_headers: '{"X": 1}'
-                install_raw_routes: perhaps
-                endpoints: POST /x
-                request_from_aog:
-                  conversion:
-                    - converter: jsonata
-                      config: |
-                        {
-                          "a": foo(,
-                        }
-                    - converter: unknown
-                    - converter: action_if
-                      config: {pattern: "(", is_regex: true, action: drop}
-                    - converter: action_if
-                      config: {pattern: "x", action: keep}
-                    - converter: header
-                      config: {set: [a]}
-            """), [
-            "t.yaml:1:7: error: flavor name other does not match the file name t",
-            "t.yaml:4:23: warning: request_segments must be an integer; the service loads without it",
-            "t.yaml:5:20: warning: extra_headers: the value of X must be a string; the service loads without it",
-            "t.yaml:6:25: warning: install_raw_routes must be true or false; the service loads without it",
-            "t.yaml:7:16: warning: endpoints must be a list of strings, found a scalar; the service loads without it",
-            "t.yaml:13:24: error: S0211 The symbol , cannot be used as a unary operator",
-            "t.yaml:15:22: error: unknown converter 'unknown'; use jsonata, header or action_if",
-            "t.yaml:17:29: error: invalid regular expression: (",
-            "t.yaml:19:42: error: the action of an action_if step must be 'drop', not 'keep'",
-            "t.yaml:21:25: error: set must be a mapping, found a sequence",
-        ])
+        XCTAssertEqual(
+            diagnostics(
+                """
+                name: other
+                services:
+                  chat:
+                    request_segments: many
+                    extra_headers: '{"X": 1}'
+                    install_raw_routes: perhaps
+                    endpoints: POST /x
+                    request_from_aog:
+                      conversion:
+                        - converter: jsonata
+                          config: |
+                            {
+                              "a": foo(,
+                            }
+                        - converter: unknown
+                        - converter: action_if
+                          config: {pattern: "(", is_regex: true, action: drop}
+                        - converter: action_if
+                          config: {pattern: "x", action: keep}
+                        - converter: header
+                          config: {set: [a]}
+                """),
+            [
+                "t.yaml:1:7: error: flavor name other does not match the file name t",
+                "t.yaml:4:23: warning: request_segments must be an integer; the service loads without it",
+                "t.yaml:5:20: warning: extra_headers: the value of X must be a string; the service loads without it",
+                "t.yaml:6:25: warning: install_raw_routes must be true or false; the service loads without it",
+                "t.yaml:7:16: warning: endpoints must be a list of strings, found a scalar; the service loads without it",
+                "t.yaml:13:24: error: S0211 The symbol , cannot be used as a unary operator",
+                "t.yaml:15:22: error: unknown converter 'unknown'; use jsonata, header or action_if",
+                "t.yaml:17:29: error: invalid regular expression: (",
+                "t.yaml:19:42: error: the action of an action_if step must be 'drop', not 'keep'",
+                "t.yaml:21:25: error: set must be a mapping, found a sequence",
+            ])
     }
 
     func testStaticChecksOfExpressionsAreWarnings() {
-        XCTAssertEqual(diagnostics("""
-            name: t
-            services:
-              chat:
-                response_to_aog:
-                  conversion:
-                    - converter: jsonata
-                      config: |
-                        {"id": $id, "x": $uppercse(a), "m": $modle}
-            """), [
-            "t.yaml:8:30: warning: unknown function $uppercse",
-            "t.yaml:8:49: warning: variable $modle is not bound (context variables are bound by the caller)",
-        ])
+        XCTAssertEqual(
+            diagnostics(
+                """
+                name: t
+                services:
+                  chat:
+                    response_to_aog:
+                      conversion:
+                        - converter: jsonata
+                          config: |
+                            {"id": $id, "x": $uppercse(a), "m": $modle}
+                """),
+            [
+                "t.yaml:8:30: warning: unknown function $uppercse",
+                "t.yaml:8:49: warning: variable $modle is not bound (context variables are bound by the caller)",
+            ])
     }
 
     func testYAMLErrorsAreReported() {

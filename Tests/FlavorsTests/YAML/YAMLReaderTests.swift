@@ -6,8 +6,10 @@ final class YAMLReaderTests: XCTestCase {
         try XCTUnwrap(try YAMLReader.read(text, file: "t.yaml"))
     }
 
-    private func assertError(_ text: String, contains message: String, line: Int, column: Int,
-                             file: StaticString = #filePath, sourceLine: UInt = #line) {
+    private func assertError(
+        _ text: String, contains message: String, line: Int, column: Int,
+        file: StaticString = #filePath, sourceLine: UInt = #line
+    ) {
         do {
             _ = try YAMLReader.read(text, file: "t.yaml")
             XCTFail("expected an error", file: file, line: sourceLine)
@@ -19,7 +21,8 @@ final class YAMLReaderTests: XCTestCase {
     }
 
     func testNodesCarryPositionsAndStyles() throws {
-        let root = try read("""
+        let root = try read(
+            """
             name: ollama
             services:
               chat:
@@ -50,7 +53,8 @@ final class YAMLReaderTests: XCTestCase {
     }
 
     func testBlockScalarOffsetsMapToFileLines() throws {
-        let root = try read("""
+        let root = try read(
+            """
             services:
               chat:
                 request_from_aog:
@@ -81,7 +85,8 @@ final class YAMLReaderTests: XCTestCase {
     }
 
     func testAnchorsAliasesAndMergeKeys() throws {
-        let root = try read("""
+        let root = try read(
+            """
             base: &base
               url: http://x
               auth_type: none
@@ -120,7 +125,8 @@ final class YAMLReaderTests: XCTestCase {
 
     func testNestingThroughAliasesCounts() {
         let half = 600
-        let text = "a: &a " + String(repeating: "[", count: half) + String(repeating: "]", count: half)
+        let text =
+            "a: &a " + String(repeating: "[", count: half) + String(repeating: "]", count: half)
             + "\nb: " + String(repeating: "[", count: half) + "*a" + String(repeating: "]", count: half)
         // Reported at the start of the first sequence that, holding the alias, passes the limit.
         assertError(text, contains: "counted through aliases", line: 2, column: 4 + half - (YAMLReader.maximumNesting - half) - 1)
@@ -148,8 +154,9 @@ final class YAMLReaderTests: XCTestCase {
         let keys = (0..<20_000).map { "  k\($0): v" }
         let root = try read("a:\n" + keys.joined(separator: "\n"))
         XCTAssertEqual(root["a"]?.mappingEntries?.count, 20_000)
-        assertError("a:\n" + keys.joined(separator: "\n") + "\n  k7: again", contains: "duplicate key 'k7' (first at line 9)",
-                    line: 20_002, column: 3)
+        assertError(
+            "a:\n" + keys.joined(separator: "\n") + "\n  k7: again", contains: "duplicate key 'k7' (first at line 9)",
+            line: 20_002, column: 3)
     }
 
     func testMergedKeysDoNotReplaceWrittenOnes() throws {

@@ -12,8 +12,10 @@ final class JSONReaderTests: XCTestCase {
         }
     }
 
-    private func assertError(_ text: String, contains message: String, line: Int, column: Int, offset: Int,
-                             file: StaticString = #filePath, sourceLine: UInt = #line) {
+    private func assertError(
+        _ text: String, contains message: String, line: Int, column: Int, offset: Int,
+        file: StaticString = #filePath, sourceLine: UInt = #line
+    ) {
         guard let error = readError(text, file: file, line: sourceLine) else { return }
         XCTAssertTrue(error.message.contains(message), "\(error.message) should contain \(message)", file: file, line: sourceLine)
         XCTAssertEqual(error.line, line, "line", file: file, line: sourceLine)
@@ -111,7 +113,7 @@ final class JSONReaderTests: XCTestCase {
         let cases: [(String, Double)] = [
             ("0.1", 0.1), ("-2.5", -2.5), ("1e21", 1e21), ("5e-324", 5e-324),
             ("1.7976931348623157e308", 1.7976931348623157e308), ("0.30000000000000004", 0.30000000000000004),
-            ("123456789012345678", 123456789012345678), ("-0", -0.0), ("0.000001", 0.000001),
+            ("123456789012345678", 123_456_789_012_345_678), ("-0", -0.0), ("0.000001", 0.000001),
             ("2.2250738585072014e-308", 2.2250738585072014e-308), ("1e-7", 1e-7),
         ]
         for (text, expected) in cases {
@@ -141,7 +143,7 @@ final class JSONReaderTests: XCTestCase {
             }
         }
         // A number that ends the text, and bytes just above and below the digits.
-        XCTAssertEqual(try JSONDocument(text: "123456789012").double(at: 0), 123456789012)
+        XCTAssertEqual(try JSONDocument(text: "123456789012").double(at: 0), 123_456_789_012)
         XCTAssertNotNil(readError("[12345678/]"))
         XCTAssertNotNil(readError("[12345678:]"))
         XCTAssertNotNil(readError("[1234567\u{FF}]"))

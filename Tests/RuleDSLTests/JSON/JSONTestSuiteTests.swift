@@ -9,7 +9,9 @@ final class JSONTestSuiteTests: XCTestCase {
         let folder = try SharedFolder.folder("json-test-suite").appendingPathComponent("test_parsing")
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }.sorted()
         XCTAssertGreaterThan(names.count, 300)
-        var accepted = 0, rejected = 0, implementationDefined = 0
+        var accepted = 0
+        var rejected = 0
+        var implementationDefined = 0
         for name in names {
             let bytes = Array(try Data(contentsOf: folder.appendingPathComponent(name)))
             let verdict: Bool
@@ -22,8 +24,12 @@ final class JSONTestSuiteTests: XCTestCase {
                 XCTAssertLessThanOrEqual(error.offset, bytes.count, name)
             }
             switch name.first {
-            case "y": XCTAssertTrue(verdict, "\(name) must be accepted"); accepted += 1
-            case "n": XCTAssertFalse(verdict, "\(name) must be rejected"); rejected += 1
+            case "y":
+                XCTAssertTrue(verdict, "\(name) must be accepted")
+                accepted += 1
+            case "n":
+                XCTAssertFalse(verdict, "\(name) must be rejected")
+                rejected += 1
             default: implementationDefined += 1
             }
         }

@@ -49,9 +49,11 @@ final class JSONWriterTests: XCTestCase {
         for code in 0..<0x20 { text.unicodeScalars.append(Unicode.Scalar(UInt8(code))) }
         text += "\"\\/\u{7F}\u{2028}\u{2029}é😀"
         let written = try JSONValue.string(text).jsonText()
-        XCTAssertEqual(written, #""\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e\u000f"#
-            + #"\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f"#
-            + "\\\"\\\\/\u{7F}\u{2028}\u{2029}é😀\"")
+        XCTAssertEqual(
+            written,
+            #""\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e\u000f"#
+                + #"\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f"#
+                + "\\\"\\\\/\u{7F}\u{2028}\u{2029}é😀\"")
         XCTAssertEqual(try JSONValue(parsing: written), .string(text), "round trip")
     }
 
@@ -68,8 +70,9 @@ final class JSONWriterTests: XCTestCase {
         writer.appendValue(of: document, at: keep)
         writer.appendByte(UInt8(ascii: " "))
         writer.appendValue(of: document, at: tidy)
-        XCTAssertEqual(String(decoding: writer.bytes, as: UTF8.self),
-                       #"{"n":1.50,"s":"\u00e9"} {"n":1.50,"s":"\u00e9","a":[1E2]}"#)
+        XCTAssertEqual(
+            String(decoding: writer.bytes, as: UTF8.self),
+            #"{"n":1.50,"s":"\u00e9"} {"n":1.50,"s":"\u00e9","a":[1E2]}"#)
         XCTAssertTrue(document.isCompact(at: tidy))
         XCTAssertFalse(document.isCompact(at: keep))
     }
@@ -83,8 +86,9 @@ final class JSONWriterTests: XCTestCase {
             writer.appendNull()
         }
         writer.appendByte(UInt8(ascii: "}"))
-        XCTAssertEqual(String(decoding: writer.bytes, as: UTF8.self),
-                       #"{"model":null,"quote\"d":null,"":null,"café":null,""# + long + #"":null}"#)
+        XCTAssertEqual(
+            String(decoding: writer.bytes, as: UTF8.self),
+            #"{"model":null,"quote\"d":null,"":null,"café":null,""# + long + #"":null}"#)
     }
 
     func testObjectsKeepInsertionOrderAndPrettyPrint() throws {

@@ -137,10 +137,10 @@ struct RandomJSONGenerator {
     init(seed: UInt64) { state = seed }
 
     private mutating func next() -> UInt64 {
-        state = state &* 6364136223846793005 &+ 1442695040888963407
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
         var value = state
         value ^= value >> 33
-        value = value &* 0xff51afd7ed558ccd
+        value = value &* 0xff51_afd7_ed55_8ccd
         return value ^ (value >> 33)
     }
 

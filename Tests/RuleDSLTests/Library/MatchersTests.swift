@@ -7,18 +7,18 @@ final class MatchersTests: XCTestCase {
     /// A matcher for the literal `$ch`, written in JSONata as the language
     /// documentation describes matchers.
     private let literalMatcher = """
-    $literal := function($ch) {
-      $m := function($str, $offset) {(
-        $before := $substringBefore($str, $ch);
-        $start := $length($before) + ($exists($offset) ? $offset : 0);
-        $end := $start + $length($ch);
-        $before != $str ? {
-          'match': $ch, 'start': $start, 'end': $end, 'groups': [],
-          'next': function() { $m($substringAfter($str, $ch), $end) }
-        }
-      )}
-    };
-    """
+        $literal := function($ch) {
+          $m := function($str, $offset) {(
+            $before := $substringBefore($str, $ch);
+            $start := $length($before) + ($exists($offset) ? $offset : 0);
+            $end := $start + $length($ch);
+            $before != $str ? {
+              'match': $ch, 'start': $start, 'end': $end, 'groups': [],
+              'next': function() { $m($substringAfter($str, $ch), $end) }
+            }
+          )}
+        };
+        """
 
     private func evaluate(_ body: String) throws -> String {
         let source = "(\n\(literalMatcher)\n\(body)\n)"

@@ -44,26 +44,40 @@ final class NameChainTests: XCTestCase {
         (#"{"x": a, "y": a + 1, "z": $string(a)}"#, #"{"a": 1}"#, #"{"x":1,"y":2,"z":"1"}"#),
         // Field paths inside the values (operands of operators, conditions
         // and calls) start from the fields found in that pass too.
-        (#"{"t": $type(c) = "number" ? c * 2 : c, "f": $exists(d[0].e) ? d[0].e : null}"#,
-         #"{"c": 3, "d": [{"e": "x"}, {"e": "y"}], "c": 4}"#, #"{"t":8,"f":"x"}"#),
-        (#"{"t": $type(c) = "number" ? c * 2 : c, "f": $exists(d[0].e) ? d[0].e : null}"#,
-         #"{"c": "text", "d": []}"#, #"{"t":"text","f":null}"#),
-        (#"{"s": a.b & "!", "n": -a.n, "k": a.b in ["x", "y"], "m": missing ? 1 : 2}"#,
-         #"{"a": {"b": "x", "n": 5}}"#, #"{"s":"x!","n":-5,"k":true,"m":2}"#),
+        (
+            #"{"t": $type(c) = "number" ? c * 2 : c, "f": $exists(d[0].e) ? d[0].e : null}"#,
+            #"{"c": 3, "d": [{"e": "x"}, {"e": "y"}], "c": 4}"#, #"{"t":8,"f":"x"}"#
+        ),
+        (
+            #"{"t": $type(c) = "number" ? c * 2 : c, "f": $exists(d[0].e) ? d[0].e : null}"#,
+            #"{"c": "text", "d": []}"#, #"{"t":"text","f":null}"#
+        ),
+        (
+            #"{"s": a.b & "!", "n": -a.n, "k": a.b in ["x", "y"], "m": missing ? 1 : 2}"#,
+            #"{"a": {"b": "x", "n": 5}}"#, #"{"s":"x!","n":-5,"k":true,"m":2}"#
+        ),
         // A nested constructor over the same input plans its own fields;
         // one over other inputs (each item of a path) finds them in each item.
-        (#"{"a": a, "o": {"x": $string(a) & b, "y": b}, "l": items.{"v": v + a, "w": $exists(w) ? w : 0}}"#,
-         #"{"a": 1, "b": "B", "items": [{"v": 10, "a": 5}, {"v": 20, "w": 7}]}"#,
-         #"{"a":1,"o":{"x":"1B","y":"B"},"l":[{"v":15,"w":0},{"w":7}]}"#),
+        (
+            #"{"a": a, "o": {"x": $string(a) & b, "y": b}, "l": items.{"v": v + a, "w": $exists(w) ? w : 0}}"#,
+            #"{"a": 1, "b": "B", "items": [{"v": 10, "a": 5}, {"v": 20, "w": 7}]}"#,
+            #"{"a":1,"o":{"x":"1B","y":"B"},"l":[{"v":15,"w":0},{"w":7}]}"#
+        ),
         // A built object of 16 members and more is searched through its index.
-        (#"{"x": k1, "y": k19, "z": $exists(k5) ? k5 : 0, "w": k20}"#,
-         "{" + (0..<20).map { #""k\#($0)": \#($0)"# }.joined(separator: ", ") + "}", #"{"x":1,"y":19,"z":5}"#),
+        (
+            #"{"x": k1, "y": k19, "z": $exists(k5) ? k5 : 0, "w": k20}"#,
+            "{" + (0..<20).map { #""k\#($0)": \#($0)"# }.joined(separator: ", ") + "}", #"{"x":1,"y":19,"z":5}"#
+        ),
         // Arrays on the way hand the walk over to path evaluation.
-        (#"{"n": $count(a.b), "m": a.b[1], "k": $exists(c.d) ? c.d[1] : 0, "j": c.d}"#,
-         #"{"a": [{"b": 1}, {"b": 2}], "c": {"d": [3, 4]}}"#, #"{"n":2,"k":4,"j":[3,4]}"#),
+        (
+            #"{"n": $count(a.b), "m": a.b[1], "k": $exists(c.d) ? c.d[1] : 0, "j": c.d}"#,
+            #"{"a": [{"b": 1}, {"b": 2}], "c": {"d": [3, 4]}}"#, #"{"n":2,"k":4,"j":[3,4]}"#
+        ),
         // A function defined in a value reads fields of the input it is called with.
-        (#"{"a": a, "f": $map(items, function($i) { $i.v + a })}"#,
-         #"{"a": 1, "items": [{"v": 1}, {"v": 2}]}"#, #"{"a":1,"f":[2,3]}"#),
+        (
+            #"{"a": a, "f": $map(items, function($i) { $i.v + a })}"#,
+            #"{"a": 1, "items": [{"v": 1}, {"v": 2}]}"#, #"{"a":1,"f":[2,3]}"#
+        ),
     ]
 
     func testDocumentInputs() throws {

@@ -48,9 +48,11 @@ final class RuleExpressionTests: XCTestCase {
 
     func testCarriedOverValuesKeepTheirBytes() throws {
         let input = #"{"messages":[{"role":"user","content":"caf\u00e9"}],"seed":12345678901234567890,"t":0.10}"#
-        XCTAssertEqual(try evaluate(#"{"model": $model, "messages": messages, "options": {"seed": seed, "temperature": t}}"#,
-                                    input, bindings: ["model": .string("qwen3")]),
-                       #"{"model":"qwen3","messages":[{"role":"user","content":"caf\u00e9"}],"options":{"seed":12345678901234567890,"temperature":0.10}}"#)
+        XCTAssertEqual(
+            try evaluate(
+                #"{"model": $model, "messages": messages, "options": {"seed": seed, "temperature": t}}"#,
+                input, bindings: ["model": .string("qwen3")]),
+            #"{"model":"qwen3","messages":[{"role":"user","content":"caf\u00e9"}],"options":{"seed":12345678901234567890,"temperature":0.10}}"#)
     }
 
     func testNullIsAValueAndMissingVariablesOmitKeys() throws {
@@ -58,8 +60,9 @@ final class RuleExpressionTests: XCTestCase {
     }
 
     func testComputedNumbersAreWrittenShortest() throws {
-        XCTAssertEqual(try evaluate("[a + b, a * 3, 1e21, 2/3]", #"{"a": 0.1, "b": 0.2}"#),
-                       "[0.30000000000000004,0.30000000000000004,1e+21,0.6666666666666666]")
+        XCTAssertEqual(
+            try evaluate("[a + b, a * 3, 1e21, 2/3]", #"{"a": 0.1, "b": 0.2}"#),
+            "[0.30000000000000004,0.30000000000000004,1e+21,0.6666666666666666]")
     }
 
     func testFocusBindsPerItemOnlyWhereTheStepIsAPath() throws {
@@ -71,16 +74,19 @@ final class RuleExpressionTests: XCTestCase {
 
     func testParentReachesThroughBlocksAndFocusSteps() throws {
         let data = #"{"shop": "s", "orders": [{"id": 1, "items": [{"n": "a"}, {"n": "b"}]}, {"id": 2, "items": [{"n": "c"}]}]}"#
-        XCTAssertEqual(try evaluate("(orders.items).{'n': n, 'order': %.id}", data),
-                       #"[{"n":"a","order":1},{"n":"b","order":1},{"n":"c","order":2}]"#)
+        XCTAssertEqual(
+            try evaluate("(orders.items).{'n': n, 'order': %.id}", data),
+            #"[{"n":"a","order":1},{"n":"b","order":1},{"n":"c","order":2}]"#)
         XCTAssertEqual(try evaluate("(orders.items)[%.id = 2].n", data), #""c""#)
         XCTAssertEqual(try evaluate("(orders).(items).(n & %.%.shop)", data), #"["as","bs","cs"]"#)
         // After a focus step, `%` is that step's input and `%.%` goes on past the other focus steps.
         let library = #"{"lib": {"loans": [{"book": 1}, {"book": 2}], "books": [{"id": 1, "t": "x"}, {"id": 2, "t": "y"}]}}"#
-        XCTAssertEqual(try evaluate("lib.loans@$l.books@$b[$l.book = $b.id].{'t': $b.t, 'p': $keys(%), 'pp': $keys(%.%)}", library),
-                       #"[{"t":"x","p":["loans","books"],"pp":"lib"},{"t":"y","p":["loans","books"],"pp":"lib"}]"#)
-        XCTAssertEqual(try evaluate("lib.loans@$l.books[$l.book = id].{'t': t, 'pp': $keys(%.%)}", library),
-                       #"[{"t":"x","pp":["loans","books"]},{"t":"y","pp":["loans","books"]}]"#)
+        XCTAssertEqual(
+            try evaluate("lib.loans@$l.books@$b[$l.book = $b.id].{'t': $b.t, 'p': $keys(%), 'pp': $keys(%.%)}", library),
+            #"[{"t":"x","p":["loans","books"],"pp":"lib"},{"t":"y","p":["loans","books"],"pp":"lib"}]"#)
+        XCTAssertEqual(
+            try evaluate("lib.loans@$l.books[$l.book = id].{'t': t, 'pp': $keys(%.%)}", library),
+            #"[{"t":"x","pp":["loans","books"]},{"t":"y","pp":["loans","books"]}]"#)
     }
 
     func testSyntaxErrorsCarryCodeAndPosition() {
@@ -162,8 +168,9 @@ final class RuleExpressionTests: XCTestCase {
     func testOneArgumentBuiltinsInEveryCallForm() throws {
         let data = #"{"n": 1, "s": "", "a": [0, 1]}"#
         XCTAssertEqual(try evaluate(#"[$type(n), $type(s), $type(a), $type(missing)]"#, data), #"["number","string","array"]"#)
-        XCTAssertEqual(try evaluate(#"[$exists(n), $exists(missing), $boolean(s), $not(s), $boolean(missing)]"#, data),
-                       "[true,false,false,true]")
+        XCTAssertEqual(
+            try evaluate(#"[$exists(n), $exists(missing), $boolean(s), $not(s), $boolean(missing)]"#, data),
+            "[true,false,false,true]")
         XCTAssertEqual(try evaluate("n.$boolean()", data), "true")
         XCTAssertEqual(try evaluate("$map(a, $not)", data), "[true,false]")
         XCTAssertEqual(try evaluate("a ~> $type", data), #""array""#)
@@ -178,15 +185,31 @@ final class RuleExpressionTests: XCTestCase {
 final class ResultCell: @unchecked Sendable {
     private let lock = NSLock()
     private var stored = ""
-    func set(_ text: String) { lock.lock(); stored = text; lock.unlock() }
-    var value: String { lock.lock(); defer { lock.unlock() }; return stored }
+    func set(_ text: String) {
+        lock.lock()
+        stored = text
+        lock.unlock()
+    }
+    var value: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return stored
+    }
 }
 
 /// A counter shared by threads in a test.
 final class ManagedAtomicCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
-    func increment() { lock.lock(); count += 1; lock.unlock() }
-    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+    func increment() {
+        lock.lock()
+        count += 1
+        lock.unlock()
+    }
+    var value: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return count
+    }
 
 }
