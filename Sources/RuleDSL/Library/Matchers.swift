@@ -13,8 +13,10 @@ extension FunctionLibrary {
         functionName: String
     ) throws(JSONataError) -> [RegexPattern.Match] {
         if case .regex(let pattern) = matcher.implementation {
-            if limit == 1 { return pattern.firstMatch(in: text).map { [$0] } ?? [] }
-            return Array(pattern.matches(in: text).prefix(limit))
+            let evaluation = call.evaluation
+            return try pattern.matches(
+                in: text, limit: limit, isPastDeadline: evaluation.isPastDeadline,
+                timeout: { Evaluation.timeout(at: call.position) })
         }
         var matches: [RegexPattern.Match] = []
         var result = try call.call(matcher, [.string(text)])

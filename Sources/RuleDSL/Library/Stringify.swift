@@ -7,13 +7,15 @@
 /// Conversion of values to strings as `$string` does it: strings unchanged,
 /// numbers rounded to 15 significant digits, everything else as JSON.
 enum Stringify {
-    /// The `$string` form of `value`.
-    /// - Throws: D3001 for a non-finite number.
-    static func string(_ value: Value, pretty: Bool = false, position: Int) throws(JSONataError) -> String {
+    /// The `$string` form of `value`. With an `evaluation`, writing counts
+    /// against its time limit and stops at its size limit.
+    /// - Throws: D3001 for a non-finite number; U1001 past the time limit;
+    ///   U1002 past the size limit.
+    static func string(_ value: Value, pretty: Bool = false, position: Int, evaluation: Evaluation? = nil) throws(JSONataError) -> String {
         if let text = value.stringValue { return text }
         if case .function = value { return "" }
         var output: [UInt8] = []
-        try appendJSON(value, to: &output, pretty: pretty, depth: 0, position: position)
+        try appendJSON(value, to: &output, pretty: pretty, depth: 0, position: position, evaluation: evaluation)
         return String(decoding: output, as: UTF8.self)
     }
 
@@ -27,7 +29,9 @@ enum Stringify {
         return rounded.isFinite ? rounded : value
     }
 
-    static func appendJSON(_ value: Value, to output: inout [UInt8], pretty: Bool, depth: Int, position: Int) throws(JSONataError) {
+    static func appendJSON(
+        _ value: Value, to output: inout [UInt8], pretty: Bool, depth: Int, position: Int, evaluation: Evaluation? = nil
+    ) throws(JSONataError) {
         switch value.decodedScalar {
         case .null: output.append(contentsOf: "null".utf8)
         case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
@@ -42,17 +46,20 @@ enum Stringify {
             output.append(contentsOf: "\"\"".utf8)
         default:
             if let elements = value.arrayElements {
-                try appendContainer(elements.map { (nil as String?, $0) }, open: "[", close: "]", to: &output, pretty: pretty, depth: depth, position: position)
+                try appendContainer(
+                    elements.map { (nil as String?, $0) }, open: "[", close: "]", to: &output, pretty: pretty, depth: depth, position: position,
+                    evaluation: evaluation)
             } else if let members = value.objectMembers {
                 try appendContainer(
-                    members.map { (Optional($0.key), $0.value) }, open: "{", close: "}", to: &output, pretty: pretty, depth: depth, position: position)
+                    members.map { (Optional($0.key), $0.value) }, open: "{", close: "}", to: &output, pretty: pretty, depth: depth, position: position,
+                    evaluation: evaluation)
             }
         }
     }
 
     private static func appendContainer(
         _ entries: [(String?, Value)], open: Character, close: Character, to output: inout [UInt8],
-        pretty: Bool, depth: Int, position: Int
+        pretty: Bool, depth: Int, position: Int, evaluation: Evaluation?
     ) throws(JSONataError) {
         output.append(contentsOf: String(open).utf8)
         guard !entries.isEmpty else {
@@ -72,7 +79,11 @@ enum Stringify {
                 output.append(UInt8(ascii: ":"))
                 if pretty { output.append(UInt8(ascii: " ")) }
             }
-            try appendJSON(entry.1, to: &output, pretty: pretty, depth: depth + 1, position: position)
+            try appendJSON(entry.1, to: &output, pretty: pretty, depth: depth + 1, position: position, evaluation: evaluation)
+            if let evaluation {
+                try evaluation.tick(position)
+                try evaluation.checkSize(output.count, position: position)
+            }
         }
         if pretty {
             output.append(UInt8(ascii: "\n"))

@@ -7,7 +7,7 @@ extension FunctionLibrary {
         NativeFunction("string", "<x-b?:s>") { call, arguments throws(JSONataError) in
             guard let value = arguments[argument: 0] else { return nil }
             let pretty = Evaluation.truthy(arguments[argument: 1])
-            return .string(try Stringify.string(value, pretty: pretty, position: call.position))
+            return .string(try Stringify.string(value, pretty: pretty, position: call.position, evaluation: call.evaluation))
         },
         NativeFunction("length", "<s-:n>") { _, arguments throws(JSONataError) in
             arguments[argument: 0].string.map { .number(Double($0.unicodeScalars.count)) }

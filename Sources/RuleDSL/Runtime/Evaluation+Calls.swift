@@ -139,7 +139,7 @@ extension Evaluation {
             return try apply(inner, filled, context: context, position: position)
         case .regex(let pattern):
             guard let text = arguments.first??.stringValue else { return nil }
-            return Self.matchObject(pattern, text, from: 0)
+            return try matchObject(pattern, text, from: 0, position: position)
         case .composed(let first, let second):
             let intermediate = try apply(first, arguments, context: context, position: position)
             return try apply(second, [intermediate], context: context, position: position)
@@ -161,8 +161,10 @@ extension Evaluation {
 
     /// What calling a regular expression gives: the first match at or after
     /// `start` as `{match, start, end, groups, next}`, or undefined.
-    static func matchObject(_ pattern: RegexPattern, _ text: String, from start: Int) -> Value? {
-        guard let match = pattern.firstMatch(in: text, from: start) else { return nil }
+    func matchObject(_ pattern: RegexPattern, _ text: String, from start: Int, position: Int) throws(JSONataError) -> Value? {
+        let found = try pattern.matches(
+            in: text, from: start, limit: 1, isPastDeadline: isPastDeadline, timeout: { Self.timeout(at: position) })
+        guard let match = found.first else { return nil }
         var object = ObjectValue()
         object["match"] = .string(match.text)
         object["start"] = .number(Double(match.index))
@@ -172,8 +174,8 @@ extension Evaluation {
         object["next"] = .function(
             FunctionValue(
                 .native(
-                    NativeFunction("next", nil, arity: 0) { _, _ throws(JSONataError) in
-                        matchObject(pattern, text, from: nextStart)
+                    NativeFunction("next", nil, arity: 0) { call, _ throws(JSONataError) in
+                        try call.evaluation.matchObject(pattern, text, from: nextStart, position: call.position)
                     })))
         return .object(object)
     }

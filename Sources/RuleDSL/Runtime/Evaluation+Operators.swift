@@ -26,8 +26,8 @@ extension Evaluation {
         case .less, .lessOrEqual, .greater, .greaterOrEqual:
             return try compare(op, left, right, position: position)
         case .concatenate:
-            let leftText = try left.map { v throws(JSONataError) in try Stringify.string(v, position: position) } ?? ""
-            let rightText = try right.map { v throws(JSONataError) in try Stringify.string(v, position: position) } ?? ""
+            let leftText = try left.map { v throws(JSONataError) in try Stringify.string(v, position: position, evaluation: self) } ?? ""
+            let rightText = try right.map { v throws(JSONataError) in try Stringify.string(v, position: position, evaluation: self) } ?? ""
             try checkSize(leftText.utf8.count + rightText.utf8.count, position: position)
             return .string(leftText + rightText)
         case .in:
@@ -113,7 +113,13 @@ extension Evaluation {
         let count = Int(size)
         try checkSize(count, position: position)
         // Counted from `low` in doubles: the ends may lie beyond Int's range.
-        return .array((0..<count).map { .number(low + Double($0)) }, .sequence)
+        var items: [Value] = []
+        items.reserveCapacity(count)
+        for offset in 0..<count {
+            try tick(position)
+            items.append(.number(low + Double(offset)))
+        }
+        return .array(items, .sequence)
     }
 
     /// The result of `=` (or, `negated`, of `!=`): false when either side is

@@ -23,6 +23,7 @@ extension Evaluation {
             }
             var results: [Value] = []
             for item in items {
+                try tick(step.position)
                 var value = try evaluateKind(step, item, frame)
                 if index > 0, case .array = step.kind, case .array(let elements, let flags)? = value {
                     // An array constructor after the first step keeps its arrays whole.

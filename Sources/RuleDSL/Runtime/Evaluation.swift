@@ -126,15 +126,31 @@ final class Evaluation: Frame {
         if depth & 7 == 0, stackBase &- Self.stackAddress() > stackBudget {
             throw JSONataError(.depthExceeded, position: node.position)
         }
-        if let deadline {
-            steps &+= 1
-            if steps & 1023 == 0, Self.now() > deadline {
-                // JSONata reports a runaway evaluation, deep or long, as U1001.
-                throw JSONataError(
-                    .depthExceeded, position: node.position,
-                    detail: "Expression evaluation timeout: Check for infinite loop")
-            }
-        }
+        try tick(node.position)
+    }
+
+    /// Counts one step of work against the time limit, reading the clock
+    /// every 1,024 steps. Every node entered is a step, and so is every
+    /// item a loop visits without entering a node (a path step whose body
+    /// is a literal, the elements `$string` writes).
+    @inline(__always)
+    func tick(_ position: Int) throws(JSONataError) {
+        guard let deadline else { return }
+        steps &+= 1
+        if steps & 1023 == 0, Self.now() > deadline { throw Self.timeout(at: position) }
+    }
+
+    /// Whether the evaluation's time limit has passed: long built-ins (regular
+    /// expressions) poll it while they work.
+    func isPastDeadline() -> Bool {
+        guard let deadline else { return false }
+        return Self.now() > deadline
+    }
+
+    /// The error of an evaluation that ran out of time, at `position`.
+    static func timeout(at position: Int) -> JSONataError {
+        // JSONata reports a runaway evaluation, deep or long, as U1001.
+        JSONataError(.depthExceeded, position: position, detail: "Expression evaluation timeout: Check for infinite loop")
     }
 
     /// Fails with U1002 when a value of `size` (UTF-8 bytes of a string,

@@ -35,20 +35,36 @@ struct RegexPattern: @unchecked Sendable {
         }
     }
 
-    /// Every match in `text`, in order, starting at UTF-16 offset `from`.
-    func matches(in text: String, from start: Int = 0) -> [Match] {
+    /// The matches in `text`, in order, starting at UTF-16 offset `start`,
+    /// at most `limit` of them.
+    ///
+    /// A pattern like `(a+)+$` takes time exponential in the subject's
+    /// length, so matching asks ICU to report progress while it works (also
+    /// within one match attempt) and stops when `isPastDeadline` says so.
+    /// - Throws: `timeout(position)` when it stopped for the deadline.
+    func matches(
+        in text: String, from start: Int = 0, limit: Int = .max, isPastDeadline: () -> Bool,
+        timeout: () -> JSONataError
+    ) throws(JSONataError) -> [Match] {
         let string = text as NSString
-        guard start <= string.length else { return [] }
+        guard start <= string.length, limit > 0 else { return [] }
         let range = NSRange(location: start, length: string.length - start)
-        return expression.matches(in: text, options: [], range: range).map { Self.match($0, in: string) }
-    }
-
-    /// The first match at or after UTF-16 offset `start`; the search stops there.
-    func firstMatch(in text: String, from start: Int = 0) -> Match? {
-        let string = text as NSString
-        guard start <= string.length else { return nil }
-        let range = NSRange(location: start, length: string.length - start)
-        return expression.firstMatch(in: text, options: [], range: range).map { Self.match($0, in: string) }
+        var found: [Match] = []
+        var timedOut = false
+        // Foundation declares the block escaping; it runs only during the call.
+        withoutActuallyEscaping(isPastDeadline) { isPastDeadline in
+            expression.enumerateMatches(in: text, options: [.reportProgress], range: range) { result, _, stop in
+                if let result {
+                    found.append(Self.match(result, in: string))
+                    if found.count >= limit { stop.pointee = true }
+                } else if isPastDeadline() {
+                    timedOut = true
+                    stop.pointee = true
+                }
+            }
+        }
+        if timedOut { throw timeout() }
+        return found
     }
 
     private static func match(_ result: NSTextCheckingResult, in string: NSString) -> Match {

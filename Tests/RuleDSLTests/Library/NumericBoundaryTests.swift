@@ -111,4 +111,22 @@ final class NumericBoundaryTests: XCTestCase {
         XCTAssertEqual(outcome(#"$count($reduce([1..900], function($a, $v){{"a": $a}}, {}).**)"#), "901")
         XCTAssertEqual(outcome(#"$reduce([1..40], function($a, $v){$a & $a}, "x")"#), "U1002")
     }
+
+    /// Work inside one built-in, or in a loop that enters no node, honours
+    /// the time limit: an exponential regular expression once ran 25 s
+    /// under a 100 ms limit.
+    func testTimeLimitsHoldInsideBuiltins() {
+        let subject = String(repeating: "a", count: 30) + "!"
+        let limits = EvaluationLimits(timeLimitMilliseconds: 100)
+        let expressions = [
+            #"$match(s, /(a+)+$/)"#, #"$replace(s, /(a+)+$/, "x")"#, #"$contains(s, /(a+)+$/)"#, #"$split(s, /(a+)+$/)"#,
+            #"/(a+)+$/(s)"#, "$string([1..10000000])", "[1..10000000].(1)", "[1..3000].([1..3000].(1))",
+        ]
+        for source in expressions {
+            XCTAssertThrowsError(try RuleExpression(source).evaluate(document: try JSONDocument(text: #"{"s": "\#(subject)"}"#), limits: limits), source) {
+                XCTAssertEqual(($0 as? JSONataError)?.code, "U1001", source)
+            }
+        }
+        XCTAssertEqual(outcome(#"$match("xaay", /a+/).match"#), #""aa""#)
+    }
 }
