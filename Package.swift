@@ -60,3 +60,19 @@ let package = Package(
         .testTarget(name: "rulecheckTests", dependencies: ["rulecheck"]),
     ]
 )
+
+// The fuzzing binary exists only in the builds Scripts/fuzz makes: it names
+// libFuzzer's runtime in CONVERSION_RULES_FUZZ_RUNTIME and builds everything
+// with address sanitizer and coverage instrumentation, in .build-fuzz.
+if let fuzzerRuntime = Context.environment["CONVERSION_RULES_FUZZ_RUNTIME"] {
+    package.targets += [
+        .target(name: "CFuzzerDriver", path: "Fuzz/Sources/CFuzzerDriver"),
+        .executableTarget(
+            name: "FuzzTargets",
+            dependencies: ["CFuzzerDriver", "CJansson", "RuleDSL", "ConversionRules", "Flavors", "ConversionRulesC"],
+            path: "Fuzz/Sources/FuzzTargets",
+            linkerSettings: [.unsafeFlags([fuzzerRuntime, "-lstdc++"])]
+        ),
+    ]
+    package.products.append(.executable(name: "FuzzTargets", targets: ["FuzzTargets"]))
+}

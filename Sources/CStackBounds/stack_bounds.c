@@ -31,3 +31,7 @@ size_t stack_bounds_lowest_address(void) {
     }
     return cached_lowest_address;
 }
+
+__attribute__((noinline)) size_t stack_bounds_current_address(void) {
+    return (size_t)__builtin_frame_address(0);
+}

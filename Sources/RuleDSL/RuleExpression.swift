@@ -132,6 +132,7 @@ public struct RuleExpression: Sendable {
         limits: EvaluationLimits = EvaluationLimits()
     ) throws(JSONataError) -> Value? {
         let evaluation = start(input, bindings: bindings, limits: limits)
+        defer { evaluation.releaseClosures() }
         let result: Value?
         if Self.isArray(input) {
             result = Self.finalize(try evaluation.evaluate(program.unretainedRoot, Self.wrapped(input), evaluation))
@@ -161,6 +162,7 @@ public struct RuleExpression: Sendable {
         to writer: inout JSONWriter
     ) throws(ResultWriteError) -> Bool {
         let evaluation = start(input, bindings: bindings, limits: limits)
+        defer { evaluation.releaseClosures() }
         return try program.unretainedRoot.withGuaranteedReference { root throws(ResultWriteError) in
             if Self.isArray(input) { return try evaluation.write(root, Self.wrapped(input), to: &writer) }
             return try evaluation.write(root, input, to: &writer)

@@ -1,5 +1,3 @@
-import CStackBounds
-
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -66,6 +64,11 @@ final class Evaluation: Frame {
     var activeFields: UnsafePointer<ResolvedFields>? = nil
     private let deadline: UInt64?
     private var steps = 0
+    /// The frames a function was bound in. A function holds the frame it
+    /// was made in, so `$f := function() {...}` makes a frame that holds a
+    /// function that holds the frame: a cycle that reference counting never
+    /// frees. ``releaseClosures()`` breaks them when the evaluation ends.
+    private var framesHoldingFunctions: [Frame] = []
 
     /// The time the evaluation started, in milliseconds since the epoch:
     /// `$now()` and `$millis()` give the same instant throughout one evaluation.
@@ -83,7 +86,7 @@ final class Evaluation: Frame {
     init(root: Value?, limits: EvaluationLimits, bindings: [String: Value]) {
         self.root = root
         self.limits = limits
-        let base = Self.stackAddress()
+        let base = StackBounds.currentAddress()
         stackBase = base
         stackBudget = UInt(limits.stackBudgetBytes ?? Self.remainingStack(below: base))
         deadline = limits.timeLimitMilliseconds.map { Self.now() + UInt64($0) * 1_000_000 }
@@ -99,22 +102,14 @@ final class Evaluation: Frame {
     /// The stack left to the current thread below `address`, less a 128 KiB
     /// reserve; 256 KiB when the platform cannot tell.
     private static func remainingStack(below address: UInt) -> Int {
-        let reserve = 128 * 1024
-        let low = UInt(stack_bounds_lowest_address())
-        guard low != 0, address > low else { return 256 * 1024 }
-        return max(64 * 1024, Int(address - low) - reserve)
+        let floor = StackBounds.floor()
+        guard floor != 0, address > floor else { return 256 * 1024 }
+        return max(64 * 1024, Int(address - floor))
     }
 
     /// Ends a nested evaluation begun by ``enter(_:)``.
     @inline(__always)
     func leave() { depth -= 1 }
-
-    /// The address of a local variable of the caller's frame.
-    @inline(never)
-    private static func stackAddress() -> UInt {
-        var marker: UInt8 = 0
-        return withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) }
-    }
 
     /// Guards each nested evaluation: depth, stack use and (every 1024 steps) time.
     @inline(__always)
@@ -123,7 +118,7 @@ final class Evaluation: Frame {
         if depth > limits.maximumDepth {
             throw JSONataError(.depthExceeded, position: node.position)
         }
-        if depth & 7 == 0, stackBase &- Self.stackAddress() > stackBudget {
+        if depth & 7 == 0, stackBase &- StackBounds.currentAddress() > stackBudget {
             throw JSONataError(.depthExceeded, position: node.position)
         }
         try tick(node.position)
@@ -138,6 +133,14 @@ final class Evaluation: Frame {
         guard let deadline else { return }
         steps &+= 1
         if steps & 1023 == 0, Self.now() > deadline { throw Self.timeout(at: position) }
+    }
+
+    /// Breaks the cycles of functions and the frames they were bound in;
+    /// called once the evaluation's result is complete (functions in the
+    /// result no longer see the variables of their frames).
+    func releaseClosures() {
+        for frame in framesHoldingFunctions { frame.removeAllBindings() }
+        framesHoldingFunctions.removeAll()
     }
 
     /// Whether the evaluation's time limit has passed: long built-ins (regular
@@ -325,6 +328,7 @@ final class Evaluation: Frame {
         case .bind(let name, let valueNode):
             let value = try evaluate(valueNode, input, frame)
             frame.bind(name, value)
+            if value?.holdsFunction == true { framesHoldingFunctions.append(frame) }
             return value
         case .call(let function, let arguments):
             return try call(function, arguments, input, frame, position: node.position)

@@ -26,4 +26,26 @@ class Frame {
     final func bind(_ name: String, _ value: Value?) {
         bindings[name] = value
     }
+
+    /// Drops every binding: see ``Evaluation/releaseClosures()``.
+    final func removeAllBindings() {
+        bindings.removeAll()
+    }
+}
+
+extension Value {
+    /// Whether this value is a function or holds one in the arrays and
+    /// objects an expression built (document values hold none).
+    var holdsFunction: Bool {
+        var pending: [Value] = [self]
+        while let value = pending.popLast() {
+            switch value {
+            case .function: return true
+            case .array(let items, _): pending += items
+            case .object(let object): pending += object.entries.map(\.value)
+            default: break
+            }
+        }
+        return false
+    }
 }

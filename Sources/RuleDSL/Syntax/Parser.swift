@@ -10,6 +10,10 @@ struct Parser {
     /// How many `expression` calls are open: parentheses, brackets and
     /// right operands nest the parser's own recursion.
     private var nesting = 0
+    /// The lowest stack address the parser may reach: a thread with a small
+    /// stack (or a build whose frames are large) meets it before the nesting
+    /// limit, and the parse fails with U1001 instead of overflowing.
+    private let stackFloor: UInt = StackBounds.floor()
 
     /// The deepest an expression's tree may be. Every pass over the tree
     /// (checks, evaluation, release) recurses through it, so a deeper one
@@ -84,7 +88,9 @@ struct Parser {
     private mutating func expression(_ rightBindingPower: Int) throws(JSONataError) -> Node {
         nesting += 1
         defer { nesting -= 1 }
-        guard nesting <= Self.maximumNesting else { throw Self.tooDeep(at: current.position) }
+        guard nesting <= Self.maximumNesting, StackBounds.currentAddress() > stackFloor else {
+            throw Self.tooDeep(at: current.position)
+        }
         let token = current
         try advance()
         var left = try prefix(token)
