@@ -122,8 +122,9 @@ public struct RuleExpression: Sendable {
     /// Evaluates the expression against `input` (nil for no input).
     ///
     /// - Parameters:
+    ///   - input: the input document, `$` (nil for none).
     ///   - bindings: variables visible as `$name`.
-    ///   - limits: depth and time limits.
+    ///   - limits: depth, time and size limits.
     /// - Returns: the result, or nil when it is undefined.
     /// - Throws: ``JSONataError`` with a T or D code (or U1001/U1002 when a
     ///   limit is hit); D1001 when the result is a number beyond the doubles.

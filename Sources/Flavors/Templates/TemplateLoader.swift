@@ -20,6 +20,7 @@ public enum TemplateLoader {
 
     /// Loads a template from its YAML text.
     /// - Parameters:
+    ///   - text: the template's YAML.
     ///   - file: the name used in diagnostics.
     ///   - expectedName: when given, `name:` must equal it (built-in templates: the file's base name).
     /// - Throws: ``TemplateLoadError`` with every diagnostic when the file
