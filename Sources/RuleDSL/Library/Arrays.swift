@@ -1,10 +1,12 @@
 /// Array functions.
 extension FunctionLibrary {
     static let arrayFunctions: [NativeFunction] = [
-        NativeFunction("append", "<xx:a>") { _, arguments throws(JSONataError) in
+        NativeFunction("append", "<xx:a>") { call, arguments throws(JSONataError) in
             guard let first = arguments[argument: 0] else { return arguments[argument: 1] }
             guard let second = arguments[argument: 1] else { return first }
-            return .array(first.asList + second.asList, [])
+            let (firstItems, secondItems) = (first.asList, second.asList)
+            try call.checkSize(firstItems.count + secondItems.count)
+            return .array(firstItems + secondItems, [])
         },
         NativeFunction("reverse", "<a:a>") { _, arguments throws(JSONataError) in
             arguments[argument: 0]?.arrayElements.map { .array($0.reversed(), []) }
@@ -12,12 +14,14 @@ extension FunctionLibrary {
         NativeFunction("shuffle", "<a:a>") { _, arguments throws(JSONataError) in
             arguments[argument: 0]?.arrayElements.map { .array($0.shuffled(), []) }
         },
-        NativeFunction("distinct", "<x:x>") { _, arguments throws(JSONataError) in
+        NativeFunction("distinct", "<x:x>") { call, arguments throws(JSONataError) in
             guard let value = arguments[argument: 0] else { return nil }
             guard let elements = value.arrayElements else { return value }
             var result: [Value] = []
-            for element in elements where !result.contains(where: { Evaluation.deepEqual($0, element) }) {
-                result.append(element)
+            for element in elements {
+                // Quadratic in the worst case (values compare deeply): each element is a step.
+                try call.tick()
+                if !result.contains(where: { Evaluation.deepEqual($0, element) }) { result.append(element) }
             }
             return .array(result, [])
         },

@@ -1,11 +1,13 @@
 /// Object functions, and `$type`, `$error`, `$assert`.
 extension FunctionLibrary {
     static let objectFunctions: [NativeFunction] = [
-        NativeFunction("keys", "<x-:a<s>>") { _, arguments throws(JSONataError) in
+        NativeFunction("keys", "<x-:a<s>>") { call, arguments throws(JSONataError) in
             guard let value = arguments[argument: 0] else { return nil }
             var keys: [String] = []
+            var seen: Set<String> = []
             for item in value.isArray ? value.asList : [value] {
-                for member in item.objectMembers ?? [] where !keys.contains(member.key) { keys.append(member.key) }
+                try call.tick()
+                for member in item.objectMembers ?? [] where seen.insert(member.key).inserted { keys.append(member.key) }
             }
             return .array(keys.map { .string($0) }, .sequence)
         },

@@ -102,10 +102,12 @@ extension FunctionLibrary {
             }
             return .array(parts.prefix(limit).map { .string($0) }, [])
         },
-        NativeFunction("join", "<a<s>s?:s>") { _, arguments throws(JSONataError) in
+        NativeFunction("join", "<a<s>s?:s>") { call, arguments throws(JSONataError) in
             guard let elements = arguments[argument: 0]?.arrayElements else { return nil }
             let separator = arguments[argument: 1].string ?? ""
-            return .string(elements.compactMap { $0.stringValue }.joined(separator: separator))
+            let parts = elements.compactMap { $0.stringValue }
+            try call.checkSize(parts.reduce(separator.utf8.count * max(0, parts.count - 1)) { $0 + $1.utf8.count })
+            return .string(parts.joined(separator: separator))
         },
         NativeFunction("match", "<s-f<s:o>n?:a<o>>") { call, arguments throws(JSONataError) in
             guard let text = arguments[argument: 0].string else { return nil }
@@ -182,6 +184,7 @@ extension FunctionLibrary {
                 guard match.index >= last, match.end <= utf16.count else { throw call.error(.matcherNotFunction, token: "replace") }
                 result += String(decoding: utf16[last..<match.index], as: UTF16.self)
                 result += try replacementText(&call, replacement, match)
+                try call.checkSize(result.utf8.count)
                 last = match.end
             }
             result += String(decoding: utf16[last...], as: UTF16.self)
@@ -199,6 +202,8 @@ extension FunctionLibrary {
             result += remaining[..<range.lowerBound] + replacementString
             remaining = remaining[range.upperBound...]
             count += 1
+            try call.tick()
+            try call.checkSize(result.utf8.count)
         }
         return .string(result + remaining)
     }

@@ -94,6 +94,11 @@ struct NativeCall {
         try evaluation.apply(function, arguments, context: context, position: position)
     }
 
+    /// Counts one step of a built-in's own loop against the time limit.
+    func tick() throws(JSONataError) {
+        try evaluation.tick(position)
+    }
+
     /// Fails with U1002 when a value of `size` would exceed the evaluation's size limit.
     func checkSize(_ size: Int) throws(JSONataError) {
         try evaluation.checkSize(size, position: position)

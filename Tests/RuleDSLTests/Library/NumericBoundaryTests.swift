@@ -91,6 +91,12 @@ final class NumericBoundaryTests: XCTestCase {
         XCTAssertEqual(outcome(#"$pad("x", 9.3e18)"#), "U1002")
         XCTAssertEqual(outcome(#"$pad("x", 1e16)"#), "U1002")
         XCTAssertEqual(outcome(#"$pad("x", -1e300)"#), "U1002")
+        XCTAssertEqual(outcome(#"$join([1..100].$pad("", 200000, "x"))"#), "U1002")
+        let small = EvaluationLimits(maximumValueSize: 1_000)
+        XCTAssertThrowsError(try RuleExpression("$append([1..600], [1..600])").evaluate(nil, limits: small)) {
+            XCTAssertEqual(($0 as? JSONataError)?.code, "U1002")
+        }
+        XCTAssertEqual(try RuleExpression("$count($append([1..400], [1..400]))").evaluate(nil, limits: small)?.jsonValue, .number(JSONNumber(800.0)))
         XCTAssertEqual(outcome("$pad(\"x\", -3, \"#\")"), "\"##x\"")
     }
 
@@ -121,6 +127,7 @@ final class NumericBoundaryTests: XCTestCase {
         let expressions = [
             #"$match(s, /(a+)+$/)"#, #"$replace(s, /(a+)+$/, "x")"#, #"$contains(s, /(a+)+$/)"#, #"$split(s, /(a+)+$/)"#,
             #"/(a+)+$/(s)"#, "$string([1..10000000])", "[1..10000000].(1)", "[1..3000].([1..3000].(1))",
+            "$distinct([1..200000])", #"$count($keys([1..200000].{"k" & $: 1}))"#,
         ]
         for source in expressions {
             XCTAssertThrowsError(try RuleExpression(source).evaluate(document: try JSONDocument(text: #"{"s": "\#(subject)"}"#), limits: limits), source) {
