@@ -25,7 +25,8 @@ enum JSONTarget {
     }
 
     /// jansson is narrower than the grammar: it stops at NUL bytes in some
-    /// paths, refuses numbers beyond the doubles and nests less deeply; the
+    /// paths, refuses numbers beyond the doubles (long exponents and
+    /// integers of hundreds of digits) and nests less deeply; the
     /// reader stops at 1,000 levels. Such inputs are not compared.
     private static func comparableWithJansson(_ bytes: [UInt8]) -> Bool {
         if bytes.contains(0) || bytes.count > 100_000 { return false }
@@ -37,6 +38,12 @@ enum JSONTarget {
             deepest = max(deepest, depth)
         }
         if deepest >= 500 { return false }
+        // Integers of hundreds of digits are beyond jansson's doubles too.
+        var digitRun = 0
+        for byte in bytes {
+            digitRun = (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) ? digitRun + 1 : 0
+            if digitRun > 300 { return false }
+        }
         // Exponents that may overflow a double, and "\u0000" (jansson refuses it in keys).
         return !bytes.contains(UInt8(ascii: "e")) && !bytes.contains(UInt8(ascii: "E"))
             && !String(decoding: bytes, as: UTF8.self).contains("\\u0000")
