@@ -56,7 +56,9 @@ let package = Package(
         ),
         // Measures the JSON layer against libjansson: swift run -c release JSONBench
         .executableTarget(name: "JSONBench", dependencies: ["RuleDSL", "CJansson"]),
-        .testTarget(name: "RuleDSLTests", dependencies: ["RuleDSL", "CJansson"]),
+        // libjansson as the reference the tests and the fuzzer compare the JSON reader with.
+        .target(name: "JanssonReference", dependencies: ["CJansson", "RuleDSL"]),
+        .testTarget(name: "RuleDSLTests", dependencies: ["RuleDSL", "JanssonReference"]),
         .testTarget(name: "ConversionRulesTests", dependencies: ["ConversionRules"]),
         .testTarget(name: "FlavorsTests", dependencies: ["Flavors"], exclude: ["Resources"]),
         .testTarget(name: "rulecheckTests", dependencies: ["rulecheck"]),
@@ -71,7 +73,7 @@ if let fuzzerRuntime = Context.environment["CONVERSION_RULES_FUZZ_RUNTIME"] {
         .target(name: "CFuzzerDriver", path: "Fuzz/Sources/CFuzzerDriver"),
         .executableTarget(
             name: "FuzzTargets",
-            dependencies: ["CFuzzerDriver", "CJansson", "RuleDSL", "ConversionRules", "Flavors", "ConversionRulesC"],
+            dependencies: ["CFuzzerDriver", "JanssonReference", "RuleDSL", "ConversionRules", "Flavors", "ConversionRulesC"],
             path: "Fuzz/Sources/FuzzTargets",
             linkerSettings: [.unsafeFlags([fuzzerRuntime, "-lstdc++"])]
         ),

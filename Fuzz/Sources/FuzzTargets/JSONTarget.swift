@@ -1,4 +1,4 @@
-import CJansson
+import JanssonReference
 import RuleDSL
 
 /// The JSON reader against libjansson: the same verdict (where jansson is
@@ -14,7 +14,7 @@ enum JSONTarget {
             }
         }
         guard comparableWithJansson(bytes) else { return }
-        let theirs = janssonValue(bytes)
+        let theirs = try? JanssonReference.read(bytes).get()
         switch (ours, theirs) {
         case (nil, nil): return
         case (let mine?, let reference?):
@@ -47,39 +47,5 @@ enum JSONTarget {
         // Exponents that may overflow a double, and "\u0000" (jansson refuses it in keys).
         return !bytes.contains(UInt8(ascii: "e")) && !bytes.contains(UInt8(ascii: "E"))
             && !String(decoding: bytes, as: UTF8.self).contains("\\u0000")
-    }
-
-    private static func janssonValue(_ bytes: [UInt8]) -> JSONValue? {
-        var error = json_error_t()
-        let flags = Int(JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL)
-        let root: UnsafeMutablePointer<json_t>? = bytes.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { json_loadb($0.baseAddress, buffer.count, flags, &error) }
-        }
-        guard let root else { return nil }
-        defer { json_decref(root) }
-        return plainValue(root)
-    }
-
-    private static func plainValue(_ value: UnsafeMutablePointer<json_t>) -> JSONValue {
-        switch value.pointee.type {
-        case JSON_NULL: return .null
-        case JSON_TRUE: return .bool(true)
-        case JSON_FALSE: return .bool(false)
-        case JSON_INTEGER: return .number(JSONNumber(Int64(json_integer_value(value))))
-        case JSON_REAL: return .number(JSONNumber(json_real_value(value)))
-        case JSON_STRING:
-            let text = UnsafeRawBufferPointer(start: json_string_value(value), count: json_string_length(value))
-            return .string(String(decoding: text, as: UTF8.self))
-        case JSON_ARRAY:
-            return .array((0..<json_array_size(value)).map { plainValue(json_array_get(value, $0)) })
-        default:
-            var members: [(key: String, value: JSONValue)] = []
-            var iterator = json_object_iter(value)
-            while let current = iterator {
-                members.append((String(cString: json_object_iter_key(current)), plainValue(json_object_iter_value(current))))
-                iterator = json_object_iter_next(value, current)
-            }
-            return .object(JSONObject(members))
-        }
     }
 }

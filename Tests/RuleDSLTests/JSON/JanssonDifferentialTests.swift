@@ -1,5 +1,5 @@
-import CJansson
 import Foundation
+import JanssonReference
 import RuleDSL
 import XCTest
 
@@ -7,51 +7,11 @@ import XCTest
 /// independent reference, and requires the same verdict and equal values
 /// (numbers compared as doubles, strings exactly).
 final class JanssonDifferentialTests: XCTestCase {
-    /// What jansson makes of `bytes`: a value, or its error text.
-    private func janssonRead(_ bytes: [UInt8]) -> Result<JSONValue, JanssonFailure> {
-        var error = json_error_t()
-        let flags = Int(JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL)
-        let root: UnsafeMutablePointer<json_t>? = bytes.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { json_loadb($0.baseAddress, buffer.count, flags, &error) }
-        }
-        guard let root else {
-            let message = withUnsafeBytes(of: error.text) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-            return .failure(JanssonFailure(message: message))
-        }
-        defer { json_decref(root) }
-        return .success(plainValue(root))
-    }
-
-    struct JanssonFailure: Error { let message: String }
-
-    private func plainValue(_ value: UnsafeMutablePointer<json_t>) -> JSONValue {
-        switch value.pointee.type {
-        case JSON_NULL: return .null
-        case JSON_TRUE: return .bool(true)
-        case JSON_FALSE: return .bool(false)
-        case JSON_INTEGER: return .number(JSONNumber(Int64(json_integer_value(value))))
-        case JSON_REAL: return .number(JSONNumber(json_real_value(value)))
-        case JSON_STRING:
-            let bytes = UnsafeRawBufferPointer(start: json_string_value(value), count: json_string_length(value))
-            return .string(String(decoding: bytes, as: UTF8.self))
-        case JSON_ARRAY:
-            return .array((0..<json_array_size(value)).map { plainValue(json_array_get(value, $0)) })
-        default:
-            var members: [(key: String, value: JSONValue)] = []
-            var iterator = json_object_iter(value)
-            while let current = iterator {
-                members.append((String(cString: json_object_iter_key(current)), plainValue(json_object_iter_value(current))))
-                iterator = json_object_iter_next(value, current)
-            }
-            return .object(JSONObject(members))
-        }
-    }
-
     /// Compares both readers on `bytes`; returns a description of a
     /// disagreement, or nil when they agree.
     private func disagreement(_ bytes: [UInt8]) -> String? {
         let ours = Result { () throws(JSONReadError) in try JSONValue(parsing: bytes) }
-        let theirs = janssonRead(bytes)
+        let theirs = JanssonReference.read(bytes)
         switch (ours, theirs) {
         case (.success(let mine), .success(let reference)):
             return mine == reference ? nil : "values differ: \(mine) vs jansson \(reference)"
