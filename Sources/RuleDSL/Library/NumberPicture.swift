@@ -241,14 +241,19 @@ struct NumberPicture {
         let rounded = FunctionLibrary.roundHalfEven(magnitude, precision: picture.maximumFractionDigits)
         var (integerDigits, fractionDigits) = Self.splitDigits(rounded, fractionDigits: picture.maximumFractionDigits)
         integerDigits = String(integerDigits.drop { $0 == "0" })
-        while integerDigits.count < picture.minimumIntegerDigits { integerDigits = "0" + integerDigits }
-        while fractionDigits.count > picture.minimumFractionDigits, fractionDigits.last == "0" { fractionDigits.removeLast() }
+        // Padded and trimmed in one step each: digit by digit, a picture of
+        // 100,000 zeros took seconds (the digits are ASCII: utf8.count is their number).
+        integerDigits = String(repeating: "0", count: max(0, picture.minimumIntegerDigits - integerDigits.utf8.count)) + integerDigits
+        let trailingZeros = fractionDigits.reversed().prefix { $0 == "0" }.count
+        fractionDigits.removeLast(min(trailingZeros, max(0, fractionDigits.utf8.count - picture.minimumFractionDigits)))
+        let integerGroups = Set(picture.integerGroupingPositions)
+        let fractionGroups = Set(picture.fractionGroupingPositions)
         var integerText = ""
         for (offset, digit) in integerDigits.reversed().enumerated() {
             if offset > 0 {
                 if let interval = picture.regularGrouping {
                     if offset % interval == 0 { integerText.append(properties.groupingSeparator) }
-                } else if picture.integerGroupingPositions.contains(offset) {
+                } else if integerGroups.contains(offset) {
                     integerText.append(properties.groupingSeparator)
                 }
             }
@@ -257,14 +262,14 @@ struct NumberPicture {
         integerText = String(integerText.reversed())
         var fractionText = ""
         for (offset, digit) in fractionDigits.enumerated() {
-            if offset > 0, picture.fractionGroupingPositions.contains(offset) { fractionText.append(properties.groupingSeparator) }
+            if offset > 0, fractionGroups.contains(offset) { fractionText.append(properties.groupingSeparator) }
             fractionText.append(mapDigit(digit))
         }
         var text = prefix + integerText
         if !fractionText.isEmpty { text += String(properties.decimalSeparator) + fractionText }
         if picture.minimumExponentDigits > 0 {
             var exponentDigits = String(abs(exponent))
-            while exponentDigits.count < picture.minimumExponentDigits { exponentDigits = "0" + exponentDigits }
+            exponentDigits = String(repeating: "0", count: max(0, picture.minimumExponentDigits - exponentDigits.utf8.count)) + exponentDigits
             text +=
                 String(properties.exponentSeparator) + (exponent < 0 ? properties.minusSign : "")
                 + String(exponentDigits.map(mapDigit))

@@ -136,4 +136,14 @@ final class NumericBoundaryTests: XCTestCase {
         }
         XCTAssertEqual(outcome(#"$match("xaay", /a+/).match"#), #""aa""#)
     }
+
+    /// A picture of many digits pads in one step (digit by digit it took
+    /// seconds for 100,000 zeros); grouping positions are found in a set.
+    func testLongNumberPictures() {
+        let zeros = String(repeating: "0", count: 100_000)
+        XCTAssertEqual(outcome(#"$length($formatNumber(12, "\#(zeros)"))"#), "100000")
+        XCTAssertEqual(outcome(#"$substring($formatNumber(12, "\#(zeros)"), 99990)"#), #""0000000012""#)
+        XCTAssertEqual(outcome(##"$formatNumber(1234567.5, "#,##0.00")"##), #""1,234,567.50""#)
+        XCTAssertEqual(outcome(##"$formatNumber(0.25, "0.0000#")"##), #""0.2500""#)
+    }
 }
