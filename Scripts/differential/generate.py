@@ -1,0 +1,210 @@
+#!/usr/bin/env python3
+"""Differential testing of the expression language against a reference
+JSONata engine, run as a black box.
+
+Generates random expressions (every operator, path step, predicate, binding,
+constructor, lambda and most built-in functions, with arguments of every
+type) and documents, asks the reference for each result through ORACLE (a
+command that reads one JSON case per line, {"expr", "input", "bindings"},
+and prints one JSON line per case: {"value": ...}, {"undefined": true} or
+{"code": ..., "message": ...}; inside a value, a function is "<function>",
+an undefined array element "<undefined>" and an infinity "<nonfinite ...>",
+which JSON cannot carry and which are skipped), writes the cases in the JSONata suite's
+layout, and runs `rulecheck jsonata-suite` on them: every failure is a
+divergence.
+
+    Scripts/differential/generate.py --oracle 'node ~/oracle/driver.js' --cases 100000 --out /tmp/differential
+
+The reference is not part of this repository; CI does not need it.
+"""
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+
+FIELDS = ["a", "b", "c", "name", "price", "items", "x"]
+STRINGS = ["", "a", "abc", "Hello World", "a,b,,c", "  spaced  out ", "Ünïcödé", "12", "-3.5e2", "true", "2025-03-11T06:38:36.134Z"]
+NUMBERS = ["0", "1", "-1", "2", "3.5", "-0.5", "10", "100", "1e3", "0.1", "123456789", "1e21", "1.5e-7"]
+FUNCTIONS = {
+    "string": [["any"], ["any", "bool"]], "number": [["any"]], "length": [["str"]], "substring": [["str", "num"], ["str", "num", "num"]],
+    "substringBefore": [["str", "str"]], "substringAfter": [["str", "str"]], "uppercase": [["str"]], "lowercase": [["str"]],
+    "trim": [["str"]], "pad": [["str", "num"], ["str", "num", "str"]], "contains": [["str", "str"]], "split": [["str", "str"], ["str", "str", "num"]],
+    "join": [["arr"], ["arr", "str"]], "replace": [["str", "str", "str"], ["str", "str", "str", "num"]],
+    "abs": [["num"]], "floor": [["num"]], "ceil": [["num"]], "round": [["num"], ["num", "num"]], "power": [["num", "num"]],
+    "sqrt": [["num"]], "formatNumber": [["num", "pic"]], "formatBase": [["num"], ["num", "num"]], "formatInteger": [["num", "ipic"]],
+    "parseInteger": [["str", "ipic"]], "sum": [["arr"]], "max": [["arr"]], "min": [["arr"]], "average": [["arr"]], "count": [["any"]],
+    "boolean": [["any"]], "not": [["any"]], "exists": [["any"]], "type": [["any"]], "append": [["any", "any"]], "reverse": [["arr"]],
+    "distinct": [["arr"]], "sort": [["arr"]], "zip": [["arr", "arr"]], "keys": [["any"]], "lookup": [["any", "str"]], "spread": [["any"]],
+    "merge": [["arr"]], "each": [["obj", "fn2"]], "sift": [["obj", "fn2"]], "map": [["arr", "fn1"]], "filter": [["arr", "fn1"]],
+    "reduce": [["arr", "fn2"], ["arr", "fn2", "any"]], "single": [["arr"], ["arr", "fn1"]], "fromMillis": [["num"], ["num", "dpic"]],
+    "toMillis": [["str"]], "shuffle": None, "random": None, "now": None, "millis": None,
+    "base64encode": [["str"]], "base64decode": [["str"]], "encodeUrlComponent": [["str"]], "decodeUrlComponent": [["str"]],
+    "match": [["str", "regex"]], "assert": [["any", "str"]], "error": [["str"]],
+}
+PICTURES = ['"#,##0.00"', '"0.000e0"', '"#%"', '"000"', '"#.#"']
+INTEGER_PICTURES = ['"I"', '"w"', '"A"', '"0001"', '"#,##0"', '"1;o"']
+DATE_PICTURES = ['"[Y0001]-[M01]-[D01]"', '"[H01]:[m01]"', '"[FNn], [D1o] [MNn]"']
+REGEXES = ["/a/", "/[a-c]+/i", "/(\\w)(\\w)/", "/^a/m", "/\\d+/"]
+
+
+class Generator:
+    def __init__(self, rng):
+        self.rng = rng
+
+    def choice(self, items):
+        return self.rng.choice(items)
+
+    def value(self, depth=0):
+        r = self.rng.random()
+        if depth > 3 or r < 0.35:
+            return self.choice([0, 1, -2, 3.5, 10, 100, "a", "b", "abc", "", True, False, None, 2.5e10])
+        if r < 0.65:
+            return {self.choice(FIELDS): self.value(depth + 1) for _ in range(self.rng.randint(0, 4))}
+        return [self.value(depth + 1) for _ in range(self.rng.randint(0, 4))]
+
+    def document(self):
+        return {field: self.value(1) for field in FIELDS if self.rng.random() < 0.6}
+
+    def literal(self):
+        r = self.rng.random()
+        if r < 0.4:
+            return self.choice(NUMBERS)
+        if r < 0.8:
+            return json.dumps(self.choice(STRINGS), ensure_ascii=False)
+        return self.choice(["true", "false", "null", "[]", "{}"])
+
+    def path(self, depth):
+        steps = [self.choice(FIELDS + ["*", "$", "**"]) for _ in range(self.rng.randint(1, 3))]
+        text = ".".join(steps)
+        r = self.rng.random()
+        if r < 0.15:
+            text += "[" + self.choice(["0", "1", "-1", "-2", "[0,1]"]) + "]"
+        elif r < 0.3:
+            text += "[" + self.expression(depth + 1) + "]"
+        elif r < 0.38:
+            text += "#$i"
+            if self.rng.random() < 0.5:
+                text += "[$i " + self.choice(["<", ">", "="]) + " 1]"
+        elif r < 0.44:
+            text += "@$v"
+        elif r < 0.52:
+            text += "^(" + self.choice(["", ">"]) + self.choice(FIELDS + ["$"]) + ")"
+        elif r < 0.56:
+            text += "[]"
+        elif r < 0.6:
+            text += "{" + self.expression(depth + 1) + ": " + self.expression(depth + 1) + "}"
+        return text
+
+    def function_call(self, depth):
+        name = self.choice([n for n, forms in FUNCTIONS.items() if forms])
+        form = self.choice(FUNCTIONS[name])
+        arguments = [self.argument(kind, depth + 1) for kind in form]
+        if self.rng.random() < 0.1 and arguments:
+            arguments.pop()
+        return "$" + name + "(" + ", ".join(arguments) + ")"
+
+    def argument(self, kind, depth):
+        if self.rng.random() < 0.15:
+            return self.expression(depth)  # any type: signature errors too
+        if kind == "num":
+            return self.choice(NUMBERS + [self.path(depth)])
+        if kind == "str":
+            return self.choice([json.dumps(self.choice(STRINGS), ensure_ascii=False), self.path(depth)])
+        if kind == "arr":
+            return self.choice(["[1, 2, 3]", "[3, 1, 2]", '["b", "a"]', "[]", "[1..5]", self.path(depth), "[" + self.expression(depth) + "]"])
+        if kind == "obj":
+            return self.choice(['{"a": 1, "b": 2}', "$", self.path(depth)])
+        if kind == "bool":
+            return self.choice(["true", "false"])
+        if kind == "pic":
+            return self.choice(PICTURES)
+        if kind == "ipic":
+            return self.choice(INTEGER_PICTURES)
+        if kind == "dpic":
+            return self.choice(DATE_PICTURES)
+        if kind == "regex":
+            return self.choice(REGEXES)
+        if kind == "fn1":
+            return "function($v, $i) {" + self.expression(depth) + "}"
+        if kind == "fn2":
+            return "function($a, $b) {" + self.expression(depth) + "}"
+        return self.expression(depth)
+
+    def expression(self, depth=0):
+        if depth > 3:
+            return self.choice([self.literal(), self.path(depth), "$v", "$a", "$b", "$i"])
+        r = self.rng.random()
+        if r < 0.15:
+            return self.literal()
+        if r < 0.35:
+            return self.path(depth)
+        if r < 0.55:
+            operator = self.choice(["+", "-", "*", "/", "%", "&", "=", "!=", "<", "<=", ">", ">=", "and", "or", "in", "??", "?:"])
+            return "(" + self.expression(depth + 1) + " " + operator + " " + self.expression(depth + 1) + ")"
+        if r < 0.7:
+            return self.function_call(depth)
+        if r < 0.76:
+            return self.expression(depth + 1) + " ? " + self.expression(depth + 1) + " : " + self.expression(depth + 1)
+        if r < 0.82:
+            return "{" + ", ".join(json.dumps(self.choice(FIELDS)) + ": " + self.expression(depth + 1) for _ in range(self.rng.randint(0, 3))) + "}"
+        if r < 0.87:
+            return "[" + ", ".join(self.expression(depth + 1) for _ in range(self.rng.randint(0, 3))) + "]"
+        if r < 0.92:
+            return "($x := " + self.expression(depth + 1) + "; " + self.expression(depth + 1).replace("$v", "$x") + ")"
+        if r < 0.95:
+            return "-" + self.expression(depth + 1)
+        if r < 0.97:
+            return "[" + self.choice(["1", "0", "-2"]) + ".." + self.choice(["3", "0", "5"]) + "]"
+        return "(" + self.expression(depth + 1) + " ~> $string)"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--oracle", required=True, help="command that evaluates cases with the reference engine")
+    parser.add_argument("--cases", type=int, default=10000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", default="/tmp/differential")
+    parser.add_argument("--rulecheck", default=".build/release/rulecheck")
+    args = parser.parse_args()
+
+    generator = Generator(random.Random(args.seed))
+    cases = [{"expr": generator.expression(), "input": generator.document(), "bindings": {}} for _ in range(args.cases)]
+    oracle = subprocess.run(args.oracle, shell=True, input="\n".join(json.dumps(c) for c in cases) + "\n",
+                            capture_output=True, text=True, check=True)
+    answers = [json.loads(line) for line in oracle.stdout.splitlines()]
+    if len(answers) != len(cases):
+        sys.exit(f"the oracle answered {len(answers)} of {len(cases)} cases")
+
+    group = os.path.join(args.out, "groups", "generated")
+    os.makedirs(group, exist_ok=True)
+    os.makedirs(os.path.join(args.out, "datasets"), exist_ok=True)
+    written = skipped = 0
+    for index, (case, answer) in enumerate(zip(cases, answers)):
+        suite_case = {"expr": case["expr"], "data": case["input"], "bindings": {}, "timelimit": 1000, "depth": 200}
+        text = json.dumps(answer)
+        known = "value" in answer or answer.get("undefined") or answer.get("code")
+        if not known or "<function>" in text or "<nonfinite" in text or "<undefined>" in text:
+            skipped += 1  # functions and infinities have no JSON form; errors without a code are the host's (stack)
+            continue
+        if "code" in answer:
+            suite_case["code"] = answer["code"]
+        elif answer.get("undefined"):
+            suite_case["undefinedResult"] = True
+        else:
+            suite_case["result"] = answer["value"]
+        with open(os.path.join(group, f"case{index:06d}.json"), "w") as file:
+            json.dump(suite_case, file, ensure_ascii=False)
+        written += 1
+    report = subprocess.run([args.rulecheck, "jsonata-suite", args.out, "--json"], capture_output=True, text=True)
+    result = json.loads(report.stdout)
+    print(f"{written} cases compared ({skipped} without a JSON answer skipped): {result['passed']} agree, {result['failed']} diverge")
+    with open(os.path.join(args.out, "divergences.json"), "w") as file:
+        json.dump(result["failures"], file, indent=1, ensure_ascii=False)
+    for failure in result["failures"][:40]:
+        print(f"  {failure['expr']}\n    reference: {failure['expected']}\n    this engine: {failure['actual']}")
+
+
+if __name__ == "__main__":
+    main()
