@@ -76,7 +76,8 @@ extension FunctionLibrary {
             }
             guard value.isFinite else { throw call.error(.numberOverflow, token: JSONNumberFormatting.javaScriptString(value)) }
             let rounded = roundHalfEven(value, precision: 0)
-            let text = integerDigits(abs(rounded), radix: radix)
+            // In base 10, as JavaScript writes numbers (1e+21 from 10^21 up).
+            let text = radix == 10 ? JSONNumberFormatting.javaScriptString(abs(rounded)) : integerDigits(abs(rounded), radix: radix)
             return .string(rounded < 0 ? "-" + text : text)
         },
     ]

@@ -73,7 +73,9 @@ final class NumericBoundaryTests: XCTestCase {
         XCTAssertEqual(outcome("$formatBase(10, 1e300)"), "D3100")
         XCTAssertEqual(outcome("$formatBase($power(2, 64), 16)"), #""10000000000000000""#)
         XCTAssertEqual(outcome("$formatBase(-$power(2, 70), 2)"), #""-1"# + String(repeating: "0", count: 70) + #"""#)
-        XCTAssertEqual(outcome("$formatBase(1e300)").count, 303)
+        XCTAssertEqual(outcome("$formatBase(1e300)"), #""1e+300""#)
+        XCTAssertEqual(outcome("$formatBase(1e20)"), #""100000000000000000000""#)
+        XCTAssertEqual(outcome("$formatBase(1e300, 2)").count, 999)
     }
 
     func testIntegerPicturesOfHugeNumbers() {
