@@ -162,10 +162,7 @@ private struct YAMLTreeBuilder {
             }
             // Keys written in the mapping itself win over merged ones.
             var present = Set(finished.keyLines.keys)
-            for entry in finished.merged {
-                if let text = entry.key.scalar?.text, !present.insert(text).inserted { continue }
-                finished.entries.append(entry)
-            }
+            Self.append(finished.merged, to: &finished.entries, skippingKeysIn: &present)
             try complete(.mapping(finished.entries, mark: finished.mark), measure, anchor: finished.anchor, at: finished.mark)
         default:
             break
@@ -251,10 +248,18 @@ private struct YAMLTreeBuilder {
             guard let merged = source.mappingEntries else {
                 throw error("a merge key '<<' needs a mapping or a sequence of mappings", source.mark)
             }
-            for entry in merged {
-                if let text = entry.key.scalar?.text, !present.insert(text).inserted { continue }
-                entries.append(entry)
-            }
+            Self.append(merged, to: &entries, skippingKeysIn: &present)
+        }
+    }
+
+    /// Appends the entries whose scalar key is not yet in `present` (adding
+    /// it there): the one rule of merge keys, that a key already there wins.
+    private static func append(
+        _ candidates: [YAMLMappingEntry], to entries: inout [YAMLMappingEntry], skippingKeysIn present: inout Set<String>
+    ) {
+        for entry in candidates {
+            if let text = entry.key.scalar?.text, !present.insert(text).inserted { continue }
+            entries.append(entry)
         }
     }
 
