@@ -111,7 +111,7 @@ extension Evaluation {
             throw JSONataError(.rangeTooLarge, position: position, token: JSONNumberFormatting.javaScriptString(size))
         }
         let count = Int(size)
-        try checkSize(count, position: position)
+        try accountForElements(count, joining: 0, position: position)
         // Counted from `low` in doubles: the ends may lie beyond Int's range.
         var items: [Value] = []
         items.reserveCapacity(count)

@@ -42,7 +42,7 @@ extension Evaluation {
                 }
                 return .array(results[0].asList, [.sequence, .keepSingleton])
             }
-            items = flattenStep(results)
+            items = try flattenStep(results, position: step.position)
             if items.isEmpty { break }
         }
         var flags: ArrayFlags = .sequence
@@ -52,9 +52,10 @@ extension Evaluation {
 
     /// The results of one step as the next step's input: arrays are
     /// flattened one level, except arrays built by a constructor.
-    private func flattenStep(_ results: [Value], keepConstructed: Bool = true) -> [Value?] {
+    private func flattenStep(_ results: [Value], keepConstructed: Bool = true, position: Int) throws(JSONataError) -> [Value?] {
         var flattened: [Value?] = []
         for result in results {
+            try accountForElements(result.flattenedCount, joining: flattened.count, position: position)
             if case .array(let items, let flags) = result {
                 if keepConstructed && flags.contains(.constructed) { flattened.append(result) } else { flattened.append(contentsOf: items) }
             } else if result.isArray {
@@ -235,6 +236,7 @@ extension Evaluation {
                     guard case .indexBinding(let name) = stage else { break }
                     for index in produced.indices { produced[index].bindings[name] = .number(Double(index)) }
                 }
+                try accountForElements(produced.count, joining: next.count, position: step.position)
                 next.append(contentsOf: produced)
             }
             tuples = try applyStages(Array(step.stages.drop { if case .indexBinding = $0 { return true } else { return false } }), step, next, frame)
@@ -259,7 +261,7 @@ extension Evaluation {
         if stepIndex > 0, case .array = step.kind, case .array(let elements, let flags)? = value {
             value = .array(elements, flags.union(.constructed))
         }
-        return flattenStep(value.map { [$0] } ?? [], keepConstructed: false).compactMap { $0 }.map { ($0, [:]) }
+        return try flattenStep(value.map { [$0] } ?? [], keepConstructed: false, position: step.position).compactMap { $0 }.map { ($0, [:]) }
     }
 
     /// Predicates and index bindings that follow a step's first predicate,

@@ -28,19 +28,27 @@ public struct EvaluationLimits: Sendable {
     /// function($a, $v) {{"a": $a}}, {})`) fails with U1002: so deep a
     /// value could not even be released without overflowing the stack.
     public var maximumValueNesting: Int
+    /// The most sequence elements one evaluation may produce in all, over
+    /// every range, array constructor and path step: many values each
+    /// within ``maximumValueSize`` (`[1..10000].[1..10000]`, a hundred
+    /// million numbers) would otherwise fill memory long before any time
+    /// limit passes. Beyond it evaluation fails with U1002.
+    public var maximumElementsProduced: Int
 
     /// Creates limits: by default a depth of 10,000 levels, the thread's own
     /// stack as the budget, no time limit, values of up to 16,777,216 bytes
-    /// or elements, nested up to 1,000 levels.
+    /// or elements, nested up to 1,000 levels, and 67,108,864 sequence
+    /// elements produced in all.
     public init(
         maximumDepth: Int = 10_000, timeLimitMilliseconds: Int? = nil, stackBudgetBytes: Int? = nil,
-        maximumValueSize: Int = 16_777_216, maximumValueNesting: Int = 1_000
+        maximumValueSize: Int = 16_777_216, maximumValueNesting: Int = 1_000, maximumElementsProduced: Int = 67_108_864
     ) {
         self.maximumDepth = maximumDepth
         self.timeLimitMilliseconds = timeLimitMilliseconds
         self.stackBudgetBytes = stackBudgetBytes
         self.maximumValueSize = maximumValueSize
         self.maximumValueNesting = maximumValueNesting
+        self.maximumElementsProduced = maximumElementsProduced
     }
 }
 
@@ -64,6 +72,8 @@ final class Evaluation: Frame {
     var activeFields: UnsafePointer<ResolvedFields>? = nil
     private let deadline: UInt64?
     private var steps = 0
+    /// Sequence elements produced so far, against ``EvaluationLimits/maximumElementsProduced``.
+    private var elementsProduced = 0
     /// The frames a function was bound in. A function holds the frame it
     /// was made in, so `$f := function() {...}` makes a frame that holds a
     /// function that holds the frame: a cycle that reference counting never
@@ -133,6 +143,26 @@ final class Evaluation: Frame {
         guard let deadline else { return }
         steps &+= 1
         if steps & 1023 == 0, Self.now() > deadline { throw Self.timeout(at: position) }
+    }
+
+    /// Accounts for `added` elements about to join a sequence of `count`:
+    /// the sum must stay within the size limit, the evaluation's total
+    /// within its budget, and each element is a step of work. Sequences
+    /// that feed themselves (`[$s, $s]` in a recursion, a path whose every
+    /// item yields many) grow geometrically, so the check comes before the
+    /// elements are copied.
+    @inline(__always)
+    func accountForElements(_ added: Int, joining count: Int, position: Int) throws(JSONataError) {
+        guard added > 1 else { return try tick(position) }
+        try checkSize(count &+ added, position: position)
+        elementsProduced &+= added
+        if elementsProduced > limits.maximumElementsProduced {
+            throw JSONataError(.valueTooLarge, position: position, token: "more than \(limits.maximumElementsProduced) elements produced in all")
+        }
+        guard let deadline else { return }
+        let before = steps
+        steps &+= added
+        if before >> 10 != steps >> 10, Self.now() > deadline { throw Self.timeout(at: position) }
     }
 
     /// Breaks the cycles of functions and the frames they were bound in;
@@ -431,6 +461,7 @@ final class Evaluation: Frame {
             if case .array = item.kind, item.stages.isEmpty {
                 results.append(value)
             } else {
+                try accountForElements(value.flattenedCount, joining: results.count, position: item.position)
                 appendFlattened(value, to: &results)
             }
         }

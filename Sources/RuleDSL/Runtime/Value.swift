@@ -134,6 +134,16 @@ public enum Value {
     /// The elements of an array, or the value itself as a one-element list.
     var asList: [Value] { arrayElements ?? [self] }
 
+    /// How many items the value adds to a sequence it is flattened into:
+    /// an array's element count, 1 for anything else.
+    var flattenedCount: Int {
+        switch self {
+        case .array(let items, _): return items.count
+        case .node(let document, let index) where document.kind(at: index) == .array: return document.count(at: index)
+        default: return 1
+        }
+    }
+
     /// The members in order, when the value is an object.
     var objectMembers: [ObjectMember]? {
         switch self {

@@ -120,6 +120,30 @@ final class NumericBoundaryTests: XCTestCase {
         XCTAssertEqual(outcome(#"$reduce([1..40], function($a, $v){$a & $a}, "x")"#), "U1002")
     }
 
+    /// Sequences that feed themselves stop at the size limit before they are
+    /// copied, and many values each within it stop at the evaluation's
+    /// total: a recursion doubling its argument once took 90 s and all
+    /// memory under a 200 ms limit.
+    func testSequencesThatGrowGeometricallyStopAtTheLimits() {
+        let doubling = #"($f := function($s, $x) { $x > 0 ? $f([$s, $s], $x) : $s }; $f("a", 1))"#
+        XCTAssertEqual(outcome(doubling), "U1002")
+        XCTAssertEqual(outcome(#"($f := function($s, $x) { $x > 0 ? $f([$s, $s], $x - 1) : $s }; $count($f("a", 20)))"#), "1048576")
+        XCTAssertEqual(outcome("$count([1..10000].[1..10000])"), "U1002")
+        XCTAssertEqual(outcome("$count([1..1000].[1..1000])"), "1000")
+        let small = EvaluationLimits(maximumValueSize: 100_000)
+        XCTAssertThrowsError(try RuleExpression("$count([1..400].([1..400]))").evaluate(nil, limits: small)) {
+            XCTAssertEqual(($0 as? JSONataError)?.code, "U1002")
+        }
+        let timed = EvaluationLimits(timeLimitMilliseconds: 100, maximumValueSize: .max, maximumElementsProduced: .max)
+        XCTAssertThrowsError(try RuleExpression(doubling).evaluate(nil, limits: timed)) {
+            XCTAssertEqual(($0 as? JSONataError)?.code, "U1001")
+        }
+        let budget = EvaluationLimits(maximumElementsProduced: 10_000)
+        XCTAssertThrowsError(try RuleExpression("[1..100].[1..100].$string()").evaluate(nil, limits: budget)) {
+            XCTAssertEqual(($0 as? JSONataError)?.code, "U1002")
+        }
+    }
+
     /// Work inside one built-in, or in a loop that enters no node, honours
     /// the time limit: an exponential regular expression once ran 25 s
     /// under a 100 ms limit.
