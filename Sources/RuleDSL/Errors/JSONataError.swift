@@ -242,7 +242,8 @@ public struct JSONataError: Error, Sendable, Equatable, CustomStringConvertible 
         case .malformedURL: return "Malformed URL passed to $\(token)()"
         case .assertionFailed: return token.isEmpty ? "$assert() statement failed" : token
         case .valueTooLarge:
-            return "The value built (\(token)) exceeds the evaluation's limits on values (EvaluationLimits.maximumValueSize, maximumValueNesting and maximumElementsProduced)"
+            return "The value built (\(token)) exceeds the evaluation's limits on values "
+                + "(EvaluationLimits.maximumValueSize, maximumValueNesting and maximumElementsProduced)"
         case .dateOutOfRange: return "The instant \(token) is outside the range of dates (within 8.64e15 milliseconds of 1970-01-01)"
         case .depthExceeded: return "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive."
         }
