@@ -3,15 +3,18 @@ import RuleDSL
 
 /// The JSON reader against libjansson: the same verdict (where jansson is
 /// not narrower than the JSON grammar), equal values, and writing what was
-/// read gives text that reads back to the same value.
+/// read gives text that reads back to the same value, with no line
+/// separator (U+2028, U+2029, U+0085) left unescaped, decoded or copied.
 enum JSONTarget {
     static func run(_ bytes: [UInt8]) {
         let ours = try? JSONValue(parsing: bytes)
         if let ours {
             guard let written = try? ours.jsonText(pretty: false) else { fail("a value read cannot be written") }
-            guard let reread = try? JSONValue(parsing: Array(written.utf8)), reread == ours else {
-                fail("written text does not read back to the same value")
-            }
+            checkReadsBack(Array(written.utf8), as: ours)
+            guard let document = try? JSONDocument(bytes: bytes) else { fail("JSONValue reads what JSONDocument refuses") }
+            var writer = JSONWriter()
+            writer.appendValue(of: document, at: document.root)
+            checkReadsBack(writer.bytes, as: ours)
         }
         guard comparableWithJansson(bytes) else { return }
         let theirs = try? JanssonReference.read(bytes).get()
@@ -21,6 +24,18 @@ enum JSONTarget {
             if mine != reference { fail("values differ from jansson's") }
         case (nil, _?): fail("rejected what jansson accepts")
         case (_?, nil): fail("accepted what jansson rejects")
+        }
+    }
+
+    private static func checkReadsBack(_ written: [UInt8], as value: JSONValue) {
+        guard let reread = try? JSONValue(parsing: written), reread == value else {
+            fail("written text does not read back to the same value")
+        }
+        let separators: [[UInt8]] = [[0xE2, 0x80, 0xA8], [0xE2, 0x80, 0xA9], [0xC2, 0x85]]
+        for start in written.indices {
+            for separator in separators where written[start...].starts(with: separator) {
+                fail("a line separator was written unescaped at byte \(start)")
+            }
         }
     }
 

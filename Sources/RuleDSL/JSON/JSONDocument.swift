@@ -31,6 +31,8 @@ struct IndexEntry: Sendable {
     @usableFromInline static let hasEscapes: UInt8 = 2
     @usableFromInline static let isInteger: UInt8 = 4
     @usableFromInline static let isCompact: UInt8 = 8
+    /// A string holding U+2028, U+2029 or U+0085 unescaped.
+    @usableFromInline static let hasLineSeparator: UInt8 = 16
 }
 
 /// A JSON document read once into a compact structural index.
@@ -104,12 +106,15 @@ public final class JSONDocument: Sendable {
         Int(entries[index].start)..<Int(entries[index].end)
     }
 
-    /// Whether the value's text has no whitespace outside strings, so that it
-    /// can be written out as its original bytes.
+    /// Whether the value's text can be written out as its original bytes:
+    /// it has no whitespace outside strings, and no string in it holds an
+    /// unescaped U+2028, U+2029 or U+0085, which written JSON escapes
+    /// (clients that split lines on them would break a payload apart).
     @inlinable public func isCompact(at index: Index) -> Bool {
         let entry = entries[index]
         switch entry.kind {
         case .array, .object: return entry.flags & IndexEntry.isCompact != 0
+        case .string: return entry.flags & IndexEntry.hasLineSeparator == 0
         default: return true
         }
     }

@@ -28,10 +28,14 @@ struct JSONReader {
     /// Whitespace bytes skipped so far; a container is compact when this did
     /// not change between its opening and closing bracket.
     private var whitespaceSkipped = 0
+    /// Strings read so far that hold U+2028, U+2029 or U+0085 unescaped: a
+    /// container holding one cannot be copied as its bytes.
+    private var lineSeparatorStrings = 0
 
     private struct OpenContainer {
         var entry: Int
         var whitespaceAtOpen: Int
+        var lineSeparatorsAtOpen: Int
         var isObject: Bool
     }
     /// The open containers: the first levels in memory on the caller's stack
@@ -156,7 +160,7 @@ struct JSONReader {
     private mutating func close(_ container: OpenContainer) {
         entries[container.entry].end = Self.offset(position)
         entries[container.entry].next = Self.offset(entries.count)
-        if whitespaceSkipped == container.whitespaceAtOpen {
+        if whitespaceSkipped == container.whitespaceAtOpen, lineSeparatorStrings == container.lineSeparatorsAtOpen {
             entries[container.entry].flags |= IndexEntry.isCompact
         }
     }
@@ -172,7 +176,8 @@ struct JSONReader {
             guard depth < options.maximumDepth else {
                 throw fail("nesting deeper than \(options.maximumDepth) levels")
             }
-            let container = OpenContainer(entry: entries.count, whitespaceAtOpen: whitespaceSkipped, isObject: isObject)
+            let container = OpenContainer(
+                entry: entries.count, whitespaceAtOpen: whitespaceSkipped, lineSeparatorsAtOpen: lineSeparatorStrings, isObject: isObject)
             entries.append(
                 IndexEntry(
                     start: Self.offset(position), end: 0, next: 0, count: 0,
@@ -314,12 +319,13 @@ struct JSONReader {
                 break
             }
             if byte == UInt8(ascii: "\\") {
-                flags = IndexEntry.hasEscapes
+                flags |= IndexEntry.hasEscapes
                 try readEscape()
             } else if byte < 0x20 {
                 throw fail("control character U+\(hex4(UInt32(byte))) must be escaped in a string")
-            } else {
-                try readMultiByteCharacter()
+            } else if try readMultiByteCharacter(), flags & IndexEntry.hasLineSeparator == 0 {
+                flags |= IndexEntry.hasLineSeparator
+                lineSeparatorStrings &+= 1
             }
         }
         entries.append(
@@ -442,8 +448,10 @@ struct JSONReader {
         return value
     }
 
-    /// Validates one UTF-8 sequence of two to four bytes (Unicode table 3-7).
-    private mutating func readMultiByteCharacter() throws(JSONReadError) {
+    /// Validates one UTF-8 sequence of two to four bytes (Unicode table 3-7);
+    /// returns whether it is U+2028, U+2029 or U+0085, which lines may be
+    /// split on.
+    private mutating func readMultiByteCharacter() throws(JSONReadError) -> Bool {
         let lead = input[position]
         let length: Int
         var secondLow: UInt8 = 0x80
@@ -472,7 +480,9 @@ struct JSONReader {
         for offset in 2..<max(2, length) where input[position + offset] & 0xC0 != 0x80 {
             throw fail("invalid UTF-8 sequence")
         }
+        let isLineSeparator = JSONWriter.isLineSeparator(lead, second, length == 3 ? input[position + 2] : 0)
         position += length
+        return isLineSeparator
     }
 
     private func describeByte(at offset: Int) -> String {

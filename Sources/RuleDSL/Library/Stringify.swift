@@ -39,7 +39,7 @@ enum Stringify {
             guard number.isFinite else { throw JSONataError(.stringOfNonFinite, position: position) }
             JSONNumberFormatting.appendJavaScript(roundedTo15Digits(number), to: &output)
         case .string(let text):
-            var writer = JSONWriter()
+            var writer = JSONWriter(capacity: 0, escapesLineSeparators: false)
             writer.appendString(text)
             output.append(contentsOf: writer.bytes)
         case .function:
@@ -73,7 +73,7 @@ enum Stringify {
                 output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: (depth + 1) * 2))
             }
             if let key = entry.0 {
-                var writer = JSONWriter()
+                var writer = JSONWriter(capacity: 0, escapesLineSeparators: false)
                 writer.appendString(key)
                 output.append(contentsOf: writer.bytes)
                 output.append(UInt8(ascii: ":"))

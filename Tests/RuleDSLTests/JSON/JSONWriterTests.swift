@@ -44,17 +44,49 @@ final class JSONWriterTests: XCTestCase {
         XCTAssertEqual(try JSONValue(parsing: "1E400").jsonText(), "1E400", "beyond double range keeps its text")
     }
 
-    func testStringsAreEscapedAsJSONStringifyDoes() throws {
+    func testStringsAreEscapedAsJSONStringifyDoesAndLineSeparatorsToo() throws {
         var text = ""
         for code in 0..<0x20 { text.unicodeScalars.append(Unicode.Scalar(UInt8(code))) }
-        text += "\"\\/\u{7F}\u{2028}\u{2029}é😀"
-        let written = try JSONValue.string(text).jsonText()
-        XCTAssertEqual(
-            written,
+        text += "\"\\/\u{7F}\u{2028}\u{2029}\u{85}é😀"
+        let controls =
             #""\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e\u000f"#
-                + #"\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f"#
-                + "\\\"\\\\/\u{7F}\u{2028}\u{2029}é😀\"")
+            + #"\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f"#
+        let written = try JSONValue.string(text).jsonText()
+        XCTAssertEqual(written, controls + "\\\"\\\\/\u{7F}\\u2028\\u2029\\u0085é😀\"")
         XCTAssertEqual(try JSONValue(parsing: written), .string(text), "round trip")
+        var stringify = JSONWriter(escapesLineSeparators: false)
+        stringify.appendString(text)
+        XCTAssertEqual(String(decoding: stringify.bytes, as: UTF8.self), controls + "\\\"\\\\/\u{7F}\u{2028}\u{2029}\u{85}é😀\"")
+    }
+
+    /// Text with the lead bytes of line separators but none of them (©,
+    /// smart quotes, a dash) is written unchanged; separators at the very
+    /// end or start of a string, and of any length of text, are escaped.
+    func testOnlyLineSeparatorsAmongTheirLeadBytesAreEscaped() throws {
+        let plain = "© “quoted” – ½ \u{2027}\u{202A}\u{84}\u{86}"
+        XCTAssertEqual(try JSONValue.string(plain).jsonText(), "\"" + plain + "\"")
+        for length in 0..<20 {
+            let padding = String(repeating: "a", count: length)
+            XCTAssertEqual(try JSONValue.string(padding + "\u{2029}").jsonText(), "\"" + padding + "\\u2029\"")
+            XCTAssertEqual(try JSONValue.string("\u{85}" + padding).jsonText(), "\"\\u0085" + padding + "\"")
+        }
+    }
+
+    /// Carried-over strings keep their bytes, but for their line
+    /// separators: the reader marks the strings and containers that hold
+    /// one, and only those are rewritten.
+    func testLineSeparatorsInCarriedOverValuesAreEscaped() throws {
+        let document = try JSONDocument(text: "{\"plain\":{\"s\":\"\\u00e9 ©\"},\"mixed\":{\"s\":\"a\u{2028}b\\n\",\"n\":1.50},\"\u{85}\":[\"\u{2029}\"]}")
+        var writer = JSONWriter()
+        writer.appendValue(of: document, at: document.root)
+        XCTAssertEqual(
+            String(decoding: writer.bytes, as: UTF8.self),
+            #"{"plain":{"s":"\u00e9 ©"},"mixed":{"s":"a\u2028b\n","n":1.50},"\u0085":["\u2029"]}"#)
+        let plain = try XCTUnwrap(document.member(of: document.root, key: "plain"))
+        let mixed = try XCTUnwrap(document.member(of: document.root, key: "mixed"))
+        XCTAssertTrue(document.isCompact(at: plain))
+        XCTAssertFalse(document.isCompact(at: mixed))
+        XCTAssertFalse(document.isCompact(at: document.root))
     }
 
     func testEscapedSurrogatePairsDecodeToAstralCharacters() throws {
