@@ -132,7 +132,7 @@ final class CommandsTests: XCTestCase {
             ],
             input: "data: {\"model\":\"m\",\"choices\":[{\"delta\":{\"content\":\"Hi\"},\"finish_reason\":null}]}\n\ndata: [DONE]\n\n")
         XCTAssertEqual(stream.status, 0, stream.standardError)
-        XCTAssertEqual(stream.standardOutput, "{\"model\":\"m\",\"message\":{\"content\":\"Hi\"},\"done\":false}\n")
+        XCTAssertEqual(stream.standardOutput, "{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"Hi\"},\"done\":false}\n")
 
         let failing = try RuleCheckProcess.run(["run", "ollama:chat", "request_from_aog"], input: "not json")
         XCTAssertEqual(failing.status, 1)

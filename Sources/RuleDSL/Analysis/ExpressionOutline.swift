@@ -26,7 +26,9 @@ public struct ExpressionOutline: Sendable {
     }
 
     /// The fields, in the order the expression builds them. Empty when the
-    /// result is not an object constructor (then see ``result``).
+    /// result is not an object constructor (then see ``result``). A result
+    /// chosen by a condition between object constructors (`$exists(error) ?
+    /// {"error": ...} : {...}`) lists the fields of every branch.
     public let fields: [Field]
     /// The whole result, when it is not an object constructor.
     public let result: Field?
@@ -37,8 +39,8 @@ extension RuleExpression {
     public func outline() -> ExpressionOutline {
         var fields: [ExpressionOutline.Field] = []
         let body = OutlineBuilder.resultNode(root)
-        if case .object(let pairs) = body.kind, body.stages.isEmpty {
-            OutlineBuilder.describe(pairs: pairs, prefix: "", context: "", into: &fields)
+        if let branches = OutlineBuilder.objectBranches(body) {
+            for pairs in branches { OutlineBuilder.describe(pairs: pairs, prefix: "", context: "", into: &fields) }
             return ExpressionOutline(fields: fields, result: nil)
         }
         let (rule, reads) = OutlineBuilder.classify(body, context: "")
@@ -53,6 +55,22 @@ private enum OutlineBuilder {
     static func resultNode(_ node: Node) -> Node {
         if case .block(let expressions) = node.kind, let last = expressions.last { return resultNode(last) }
         return node
+    }
+
+    /// The members of the object constructors the result is, directly or
+    /// through the branches of conditions; nil when some branch is not one.
+    static func objectBranches(_ node: Node) -> [[(Node, Node)]]? {
+        guard node.stages.isEmpty else { return nil }
+        switch node.kind {
+        case .object(let pairs):
+            return [pairs]
+        case .condition(_, let then, let otherwise):
+            guard let thenBranches = objectBranches(resultNode(then)) else { return nil }
+            guard let otherwise else { return thenBranches }
+            return objectBranches(resultNode(otherwise)).map { thenBranches + $0 }
+        default:
+            return nil
+        }
     }
 
     static func describe(pairs: [(Node, Node)], prefix: String, context: String, into fields: inout [ExpressionOutline.Field]) {

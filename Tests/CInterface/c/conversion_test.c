@@ -83,7 +83,7 @@ static void run_once(cr_catalog *catalog) {
     uint8_t *out = NULL;
     size_t out_length = 0;
     status = cr_stream_feed(stream, (const uint8_t *)events, strlen(events), &out, &out_length, &error);
-    check(status == CR_OK && contains(out, out_length, "{\"model\":\"gpt-4o\",\"message\":{\"content\":\"Hi\"},\"done\":false}\n"), "stream feed", error);
+    check(status == CR_OK && contains(out, out_length, "{\"model\":\"gpt-4o\",\"message\":{\"role\":\"assistant\",\"content\":\"Hi\"},\"done\":false}\n"), "stream feed", error);
     cr_free(out);
     status = cr_stream_feed(stream, (const uint8_t *)rest, strlen(rest), &out, &out_length, &error);
     check(status == CR_OK && out_length == 0, "stream drops [DONE]", error);
