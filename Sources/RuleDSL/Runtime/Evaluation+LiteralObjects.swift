@@ -126,10 +126,23 @@ extension Evaluation {
     /// Evaluates the expression `root` and writes its result to `writer`:
     /// the same text as evaluating and then writing the value, but a
     /// literal-key object constructor at the root writes each member as it
-    /// is evaluated, so that the object is never built.
+    /// is evaluated, so that the object is never built. So does one that a
+    /// condition at the root chooses (`$exists(error) ? {...} : {...}`).
     /// - Returns: false when the result is undefined (nothing is written).
     /// - Throws: ``ResultWriteError``.
     func write(_ root: Node, _ input: Value?, to writer: inout JSONWriter) throws(ResultWriteError) -> Bool {
+        if root.isPlain, case .condition(let test, let then, let otherwise) = root.kind {
+            let chosen: Node?
+            do throws(JSONataError) {
+                try enter(root)
+                defer { leave() }
+                chosen = Self.truthy(try evaluate(test, input, self)) ? then : otherwise
+            } catch {
+                throw .evaluation(error)
+            }
+            guard let chosen else { return false }
+            return try write(chosen, input, to: &writer)
+        }
         guard let (values, keys) = Self.literalObjectParts(root, input) else {
             let value: Value?
             do throws(JSONataError) {

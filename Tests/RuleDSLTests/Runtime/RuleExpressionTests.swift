@@ -21,6 +21,8 @@ final class RuleExpressionTests: XCTestCase {
             #"{"only": nope}"#, #"{}"#, #"a"#, #"b.c"#, #"nope"#, #"{"k": b.c[0], "t": $type(s)}[0]"#,
             #"{"seq": b.c.($ * 2)}"#,
             #"{"o": {"x": nope}, "p": {"q": {"r": a, "s": "t"}}, "u": {"x": a}[0], "v": b.{"w": c}}"#,
+            #"a ? {"yes": a} : {"no": b}"#, #"nope ? {"yes": a} : {"no": b}"#, #"nope ? {"yes": a}"#,
+            #"n ? {"x": 1} : a = 1 ? {"chain": s} : "other""#, #"(a ? {"x": a})"#, #"b.c ? b.c : {}"#,
         ]
         for source in sources {
             let expression = try RuleExpression(source)
