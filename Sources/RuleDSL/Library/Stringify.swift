@@ -37,7 +37,8 @@ enum Stringify {
         case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
         case .number(let number):
             guard number.isFinite else { throw JSONataError(.stringOfNonFinite, position: position) }
-            JSONNumberFormatting.appendJavaScript(roundedTo15Digits(number), to: &output)
+            // Integers keep every digit; fractions are rounded to 15 significant digits.
+            JSONNumberFormatting.appendJavaScript(number == number.rounded() ? number : roundedTo15Digits(number), to: &output)
         case .string(let text):
             var writer = JSONWriter(capacity: 0, escapesLineSeparators: false)
             writer.appendString(text)

@@ -4,6 +4,9 @@
 /// itself (a subclass), so that a call allocates one object for both.
 class Frame {
     private var bindings: [String: Value]
+    /// Names bound to undefined here (`$x := nothing`, a parameter given no
+    /// argument): they hide the enclosing frames' bindings of those names.
+    private var undefinedNames: Set<String> = []
     let parent: Frame?
 
     init(parent: Frame?, bindings: [String: Value] = [:]) {
@@ -17,19 +20,28 @@ class Frame {
         while let current = frame {
             // Most scopes of blocks and calls bind little: an empty one is passed without hashing.
             if !current.bindings.isEmpty, let value = current.bindings[name] { return value }
+            if !current.undefinedNames.isEmpty, current.undefinedNames.contains(name) { return nil }
             frame = current.parent
         }
         return nil
     }
 
-    /// Binds `name` in this frame; binding undefined removes it.
+    /// Binds `name` in this frame; bound to undefined, the name stays
+    /// undefined here whatever an enclosing frame binds it to.
     final func bind(_ name: String, _ value: Value?) {
+        guard let value else {
+            bindings.removeValue(forKey: name)
+            undefinedNames.insert(name)
+            return
+        }
         bindings[name] = value
+        if !undefinedNames.isEmpty { undefinedNames.remove(name) }
     }
 
     /// Drops every binding: see ``Evaluation/releaseClosures()``.
     final func removeAllBindings() {
         bindings.removeAll()
+        undefinedNames.removeAll()
     }
 }
 

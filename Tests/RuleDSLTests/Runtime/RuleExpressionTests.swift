@@ -39,6 +39,24 @@ final class RuleExpressionTests: XCTestCase {
         }
     }
 
+    /// A variable bound to undefined in an inner scope, or a parameter given
+    /// no argument, is undefined there: it hides the outer binding.
+    func testAnUndefinedBindingShadowsTheOuterOne() throws {
+        XCTAssertEqual(try evaluate("($foo := 1; ($foo := nothing; $foo))", "{}"), "undefined")
+        XCTAssertEqual(try evaluate("($foo := 1; ($foo := nothing; $foo := 2; $foo))", "{}"), "2")
+        XCTAssertEqual(try evaluate("($foo := 1; ($foo := nothing); $foo)", "{}"), "1")
+        XCTAssertEqual(try evaluate("($x := 5; $f := function($x) { $x }; $f())", "{}"), "undefined")
+        XCTAssertEqual(try evaluate("($x := 5; $f := function($y) { $x }; $f())", "{}"), "5")
+    }
+
+    /// `$string` keeps an integer's digits and rounds fractions to 15.
+    func testStringOfNumbers() throws {
+        XCTAssertEqual(try evaluate("$string(12345678901234567890)", "{}"), #""12345678901234567000""#)
+        XCTAssertEqual(try evaluate("$string(123456789012345678)", "{}"), #""123456789012345680""#)
+        XCTAssertEqual(try evaluate("$string(0.1 + 0.2)", "{}"), #""0.3""#)
+        XCTAssertEqual(try evaluate("$string(1e300)", "{}"), #""1e+300""#)
+    }
+
     func testWritingReportsAnEvaluationErrorWithItsPosition() throws {
         var writer = JSONWriter()
         XCTAssertThrowsError(try RuleExpression(#"{"a": 1, "b": "x" + 1}"#).write(nil, to: &writer)) { error in
