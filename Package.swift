@@ -10,11 +10,19 @@ let package = Package(
         .executable(name: "rulecheck", targets: ["rulecheck"]),
         // The C interface (include/conversion_rules.h): libConversionRulesC.so.
         .library(name: "ConversionRulesC", type: .dynamic, targets: ["ConversionRulesC"]),
+        // The gateway host: serves the rules over HTTP (Hummingbird) and calls
+        // providers (AsyncHTTPClient). A product of its own, so that building
+        // rulecheck or the library does not build the HTTP stack.
+        .executable(name: "rulegateway", targets: ["rulegateway"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // `swift package generate-documentation` builds the DocC catalogs.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -54,6 +62,21 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(
+            name: "RuleGateway",
+            dependencies: [
+                "Flavors", "ConversionRules", "RuleDSL",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "rulegateway",
+            dependencies: ["RuleGateway", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         // Measures the JSON layer against libjansson: swift run -c release JSONBench
         .executableTarget(name: "JSONBench", dependencies: ["RuleDSL", "CJansson"]),
         // libjansson as the reference the tests and the fuzzer compare the JSON reader with.
@@ -62,6 +85,7 @@ let package = Package(
         .testTarget(name: "ConversionRulesTests", dependencies: ["ConversionRules"]),
         .testTarget(name: "FlavorsTests", dependencies: ["Flavors"], exclude: ["Resources"]),
         .testTarget(name: "rulecheckTests", dependencies: ["rulecheck"]),
+        .testTarget(name: "RuleGatewayTests", dependencies: ["RuleGateway"]),
     ]
 )
 
