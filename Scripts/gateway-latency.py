@@ -37,20 +37,20 @@ def start_gateway(binary, *arguments):
     return process, int(line.rsplit(":", 1)[1])
 
 
-def timed(client, url, body, streaming):
+def timed(client, url, body):
+    """Microseconds to the first byte and to the last."""
     started = time.perf_counter()
-    if streaming:
-        with client.stream("POST", url, json=body) as response:
-            for _ in response.iter_raw():
-                pass
-    else:
-        client.post(url, json=body).read()
-    return (time.perf_counter() - started) * 1e6
+    first = None
+    with client.stream("POST", url, json=body) as response:
+        for _ in response.iter_raw():
+            if first is None:
+                first = time.perf_counter()
+    return (first - started) * 1e6, (time.perf_counter() - started) * 1e6
 
 
 def main():
     binary = sys.argv[1] if len(sys.argv) > 1 else ".build/release/rulegateway"
-    stub = StubProvider()
+    stub = StubProvider(write_per_payload=True)
     ollama_gateway, ollama_port = start_gateway(binary, "--provider", f"ollama@{stub.url()}")
     dashscope_gateway, dashscope_port = start_gateway(
         binary, "--provider", f"aliyun@{stub.url('/compatible-mode/v1')}", "--key-env", "PROVIDER_KEY")
@@ -59,28 +59,28 @@ def main():
     s4 = {"model": "long-stream", "stream": True, "messages": MESSAGES[:1]}
     scenarios = [
         ("S1 AOG chat request -> Ollama, whole response", stub.url("/api/chat"), s1_direct,
-         f"http://127.0.0.1:{ollama_port}/aog/v0.2/services/chat", s1_gateway, False),
+         f"http://127.0.0.1:{ollama_port}/aog/v0.2/services/chat", s1_gateway),
         ("S4 DashScope SSE, 200 chunks -> Ollama client", stub.url("/compatible-mode/v1/chat/completions"), s4,
-         f"http://127.0.0.1:{dashscope_port}/api/chat", s4, True),
+         f"http://127.0.0.1:{dashscope_port}/api/chat", s4),
     ]
     try:
         with httpx.Client(timeout=60) as client:
-            for name, direct_url, direct_body, gateway_url, gateway_body, streaming in scenarios:
+            for name, direct_url, direct_body, gateway_url, gateway_body in scenarios:
                 direct, through = [], []
                 for _ in range(20):  # warm up connections and caches
-                    timed(client, direct_url, direct_body, streaming)
-                    timed(client, gateway_url, gateway_body, streaming)
+                    timed(client, direct_url, direct_body)
+                    timed(client, gateway_url, gateway_body)
                 for _ in range(ROUNDS):
-                    direct.append(timed(client, direct_url, direct_body, streaming))
-                    through.append(timed(client, gateway_url, gateway_body, streaming))
-                added = [g - d for g, d in zip(through, direct)]
-                print(json.dumps({
-                    "scenario": name, "rounds": ROUNDS,
-                    "direct_median_us": round(statistics.median(direct)),
-                    "gateway_median_us": round(statistics.median(through)),
-                    "added_median_us": round(statistics.median(added)),
-                    "added_p90_us": round(statistics.quantiles(added, n=10)[-1]),
-                }))
+                    direct.append(timed(client, direct_url, direct_body))
+                    through.append(timed(client, gateway_url, gateway_body))
+                report = {"scenario": name, "rounds": ROUNDS}
+                for index, what in enumerate(["first_byte", "last_byte"]):
+                    added = [g[index] - d[index] for g, d in zip(through, direct)]
+                    report[f"{what}_direct_median_us"] = round(statistics.median(d[index] for d in direct))
+                    report[f"{what}_gateway_median_us"] = round(statistics.median(g[index] for g in through))
+                    report[f"{what}_added_median_us"] = round(statistics.median(added))
+                    report[f"{what}_added_p90_us"] = round(statistics.quantiles(added, n=10)[-1])
+                print(json.dumps(report))
     finally:
         for process in (ollama_gateway, dashscope_gateway):
             process.terminate()

@@ -134,7 +134,10 @@ def long_stream(path, count=LONG_STREAM_CHUNKS):
 class StubProvider:
     """The stub server, started on a free port of 127.0.0.1 in a thread of its own."""
 
-    def __init__(self, seed=1):
+    def __init__(self, seed=1, write_per_payload=False):
+        """With `write_per_payload`, a stream is written one payload per write
+        (as a provider generates them), else in random small pieces."""
+        self.write_per_payload = write_per_payload
         self.requests = []
         self.aborted_writes = 0
         self.lock = threading.Lock()
@@ -208,6 +211,17 @@ class StubProvider:
             return self.send(handler, 404, "application/json", ERROR_BODIES[dialect](404))
         self.send(handler, 200, *RECORDINGS[name])
 
+    def pieces(self, body, content_type, piece_size):
+        if self.write_per_payload:
+            delimiter = b"\n\n" if content_type == "text/event-stream" else b"\n"
+            return [payload + delimiter for payload in body.split(delimiter) if payload] or [body]
+        pieces, position = [], 0
+        while position < len(body):
+            size = self.random.randint(1, piece_size)
+            pieces.append(body[position:position + size])
+            position += size
+        return pieces
+
     def send(self, handler, status, content_type, body, cut=None, piece_size=64):
         try:
             handler.send_response(status)
@@ -216,11 +230,7 @@ class StubProvider:
             handler.end_headers()
             handler.wfile.flush()
             end = len(body) // 2 if cut else len(body)
-            position = 0
-            while position < end:
-                size = self.random.randint(1, piece_size)
-                piece = body[position:min(position + size, end)]
-                position += len(piece)
+            for piece in self.pieces(body[:end], content_type, piece_size):
                 handler.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
                 handler.wfile.flush()
             if cut == "close-mid-stream":

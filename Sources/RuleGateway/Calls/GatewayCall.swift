@@ -153,10 +153,6 @@ struct GatewayCall {
             throw GatewayFailure(
                 status: 504, message: "the provider (\(upstream.flavor)) did not answer within \(services.limits.upstreamResponseSeconds) s",
                 type: "api_error", code: "upstream_timeout")
-        } catch let error as HTTPClientError where error == .readTimeout {
-            throw GatewayFailure(
-                status: 504, message: "the provider (\(upstream.flavor)) sent nothing for \(services.limits.upstreamReadSeconds) s",
-                type: "api_error", code: "upstream_timeout")
         } catch {
             throw GatewayFailure(
                 status: 502, message: "the provider (\(upstream.flavor)) at \(upstream.url.host ?? "") could not be reached: \(error)",
@@ -169,20 +165,21 @@ struct GatewayCall {
     private func answer(_ response: HTTPClientResponse, upstream: UpstreamService, lease: UpstreamSlots.Lease) async throws -> Response {
         let status = Int(response.status.code)
         let headers = ConversionRules.HTTPHeaders(response.headers.map { (name: $0.name, value: $0.value) })
+        let body = UpstreamBody(response.body, idleSeconds: services.limits.upstreamReadSeconds)
         guard (200..<300).contains(status) else {
-            return try await providerError(status: status, headers: headers, body: response.body, upstream: upstream)
+            return try await providerError(status: status, headers: headers, body: body, upstream: upstream)
         }
         if StreamFraming(contentType: headers["Content-Type"]) != nil {
-            return try await stream(response.body, status: status, headers: headers, upstream: upstream, lease: lease)
+            return try await stream(body, status: status, headers: headers, upstream: upstream, lease: lease)
         }
         if HTTPContent(headers: headers).isBinary {
-            return passThrough(response.body, status: status, headers: headers, upstream: upstream, lease: lease)
+            return passThrough(body, status: status, headers: headers, upstream: upstream, lease: lease)
         }
-        let body = try await collect(response.body, upstream: upstream)
+        let bytes = try await collect(body, upstream: upstream)
         let converted: StepOutcome
         do {
             converted = try converter(.response, from: upstream.flavor, to: route.clientFlavor)
-                .convert(HTTPContent(headers: headers, body: body), variables: ["id": .string(services.ids.next())])
+                .convert(HTTPContent(headers: headers, body: bytes), variables: ["id": .string(services.ids.next())])
         } catch {
             throw GatewayFailure(
                 status: 502, message: "the provider's response could not be converted: \(error)", type: "api_error", code: "response_conversion_failed")
@@ -196,13 +193,15 @@ struct GatewayCall {
             providerFlavor: upstream.flavor, bytesOut: content.body.count)
     }
 
-    private func collect(_ body: HTTPClientResponse.Body, upstream: UpstreamService) async throws -> [UInt8] {
+    private func collect(_ body: UpstreamBody, upstream: UpstreamService) async throws -> [UInt8] {
         do {
-            return Array(try await body.collect(upTo: services.limits.maximumResponseBytes).readableBytesView)
+            return try await body.collect(upTo: services.limits.maximumResponseBytes)
         } catch is NIOTooManyBytesError {
             throw GatewayFailure(
                 status: 502, message: "the provider's response is larger than the gateway's limit of \(services.limits.maximumResponseBytes) bytes",
                 type: "api_error", code: "response_too_large")
+        } catch let silence as UpstreamBody.Silence {
+            throw GatewayFailure(status: 504, message: "\(silence)", type: "api_error", code: "upstream_timeout")
         } catch {
             throw GatewayFailure(status: 502, message: "the provider's response broke off: \(error)", type: "api_error", code: "upstream_failed")
         }
@@ -212,7 +211,7 @@ struct GatewayCall {
     /// provider's status: converted by the rules when they map it to an
     /// `error` member, else described by the gateway.
     private func providerError(
-        status: Int, headers: ConversionRules.HTTPHeaders, body: HTTPClientResponse.Body, upstream: UpstreamService
+        status: Int, headers: ConversionRules.HTTPHeaders, body: UpstreamBody, upstream: UpstreamService
     ) async throws -> Response {
         let text = try await collect(body, upstream: upstream)
         if let converted = try? converter(.response, from: upstream.flavor, to: route.clientFlavor)
@@ -233,7 +232,7 @@ struct GatewayCall {
     }
 
     private func stream(
-        _ body: HTTPClientResponse.Body, status: Int, headers: ConversionRules.HTTPHeaders, upstream: UpstreamService,
+        _ body: UpstreamBody, status: Int, headers: ConversionRules.HTTPHeaders, upstream: UpstreamService,
         lease: UpstreamSlots.Lease
     ) async throws -> Response {
         let relay = try StreamRelay(
@@ -261,7 +260,7 @@ struct GatewayCall {
 
     /// Audio, images and other binary bodies: passed as they arrive.
     private func passThrough(
-        _ body: HTTPClientResponse.Body, status: Int, headers: ConversionRules.HTTPHeaders, upstream: UpstreamService,
+        _ body: UpstreamBody, status: Int, headers: ConversionRules.HTTPHeaders, upstream: UpstreamService,
         lease: UpstreamSlots.Lease
     ) -> Response {
         let call = self
@@ -269,7 +268,7 @@ struct GatewayCall {
             status: .init(code: status), headers: HeaderPolicy.clientFields(headers),
             body: ResponseBody { writer in
                 var bytesOut = 0
-                for try await buffer in body {
+                while let buffer = try await body.next() {
                     bytesOut += buffer.readableBytes
                     try await writer.write(buffer)
                 }

@@ -15,19 +15,19 @@ import RuleDSL
 /// rewriter's payload converter is a non-Sendable closure).
 ///
 /// When the client goes away, a write fails and the relay ends; the
-/// provider's body iterator goes with it, which cancels the provider call.
+/// provider's body goes with it, which cancels the provider call.
 final class StreamRelay: @unchecked Sendable {
     private var rewriter: StreamRewriter
-    private var upstream: HTTPClientResponse.Body.AsyncIterator
+    private let upstream: UpstreamBody
     private let lease: UpstreamSlots.Lease
     private let inputFraming: StreamFraming
 
     init(
         converter: TwoHopConverter, inputHeaders: ConversionRules.HTTPHeaders, id: String,
-        upstream: HTTPClientResponse.Body, lease: UpstreamSlots.Lease
+        upstream: UpstreamBody, lease: UpstreamSlots.Lease
     ) {
         rewriter = StreamRewriter(converter: converter, inputHeaders: inputHeaders, variables: ["id": .string(id)])
-        self.upstream = upstream.makeAsyncIterator()
+        self.upstream = upstream
         self.lease = lease
         inputFraming = StreamFraming(contentType: inputHeaders["Content-Type"]) ?? .ndjson
     }
@@ -73,6 +73,8 @@ final class StreamRelay: @unchecked Sendable {
             try await send(framed(errorPayload("a payload of the provider's stream could not be converted: \(error)")), to: &writer)
         } catch let error as HTTPClientError {
             try await send(framed(errorPayload("the provider's stream broke off: \(error)")), to: &writer)
+        } catch let silence as UpstreamBody.Silence {
+            try await send(framed(errorPayload("the provider's stream broke off: \(silence)")), to: &writer)
         }
         try await writer.finish(nil)
         return written

@@ -124,7 +124,9 @@ public struct RuleGateway: Sendable {
     private func clientConfiguration() -> HTTPClient.Configuration {
         let limits = configuration.limits
         var client = HTTPClient.Configuration()
-        client.timeout = .init(connect: .seconds(Int64(limits.upstreamConnectSeconds)), read: .seconds(Int64(limits.upstreamReadSeconds)))
+        // No read timeout: it would also count the time a slow client holds
+        // a stream back; UpstreamBody counts only the provider's silence.
+        client.timeout = .init(connect: .seconds(Int64(limits.upstreamConnectSeconds)), read: nil)
         client.decompression = .disabled
         // A redirect would carry the provider's key elsewhere.
         client.redirectConfiguration = .disallow
