@@ -421,16 +421,23 @@ async def one_stream(client, url, started):
 
 
 def test_load_200_concurrent_streams_of_200_chunks(stub, capsys):
+    """200 OpenAI-client streams of 200 chunks through the gateway (Ollama
+    NDJSON converted to OpenAI SSE), and the same load on the stub directly
+    (its OpenAI SSE as it is) as the baseline the same client and machine give."""
     gateway = Gateway("--provider", f"ollama@{stub.url()}")
     try:
-        load(gateway, capsys)
+        through = load(gateway.url("/aog/v0.2/api_flavors/openai/v1/chat/completions"), tokens=LONG_STREAM_CHUNKS - 1)
+        peak = gateway.status("VmHWM")
     finally:
         gateway.close()
+    direct = load(stub.url("/v1/chat/completions"), tokens=LONG_STREAM_CHUNKS - 2)
+    with capsys.disabled():
+        print(f"\nload through the gateway: {through}; gateway peak memory {peak / 1024:.1f} MiB")
+        print(f"load on the stub directly: {direct}")
+    assert peak < 512 * 1024
 
 
-def load(gateway, capsys):
-    url = gateway.url("/aog/v0.2/api_flavors/openai/v1/chat/completions")
-
+def load(url, tokens):
     async def run():
         limits = httpx.Limits(max_connections=250, max_keepalive_connections=250)
         async with httpx.AsyncClient(limits=limits, timeout=120) as client:
@@ -439,13 +446,52 @@ def load(gateway, capsys):
             return results, time.perf_counter() - started
 
     results, elapsed = asyncio.run(run())
-    expected = [f"token {i} " for i in range(LONG_STREAM_CHUNKS - 1)] + [""]
-    for _, tokens in results:
-        assert tokens == expected, "every stream complete and in order"
+    expected = [f"token {i} " for i in range(tokens)]
+    for _, received in results:
+        assert [t for t in received if t] == expected, "every stream complete and in order"
     first_bytes = sorted(first for first, _ in results)
-    report = (f"load: 200 streams x {LONG_STREAM_CHUNKS} chunks in {elapsed:.2f} s, "
-              f"{200 * LONG_STREAM_CHUNKS / elapsed:.0f} chunks/s; time to first byte p50 {first_bytes[100] * 1000:.1f} ms, "
-              f"p99 {first_bytes[197] * 1000:.1f} ms; gateway peak memory {gateway.status('VmHWM') / 1024:.1f} MiB")
-    with capsys.disabled():
-        print("\n" + report)
-    assert gateway.status("VmHWM") < 512 * 1024
+    return (f"200 streams x {LONG_STREAM_CHUNKS} chunks in {elapsed:.2f} s, {200 * LONG_STREAM_CHUNKS / elapsed:.0f} chunks/s, "
+            f"time to first byte p50 {first_bytes[100] * 1000:.1f} ms, p99 {first_bytes[197] * 1000:.1f} ms")
+
+
+# MARK: - Requests as the providers' own SDKs send them
+
+TOOLS = [{"type": "function", "function": {"name": "get_weather", "description": "The weather in a city",
+                                           "parameters": {"type": "object", "properties": {"city": {"type": "string"}},
+                                                          "required": ["city"]}}}]
+CONVERSATION = [
+    {"role": "system", "content": "Be brief."},
+    {"role": "user", "content": "Weather in Paris?"},
+    {"role": "assistant", "content": "", "tool_calls": [
+        {"id": "call_0_0", "type": "function", "function": {"name": "get_weather", "arguments": "{\"city\":\"Paris\"}"}}]},
+    {"role": "tool", "tool_call_id": "call_0_0", "content": "sunny"},
+]
+
+
+def test_requests_to_openai_are_what_its_sdk_sends(stub, openai_gateway):
+    """The openai SDK's own request body, and the hub request for the same call through the gateway."""
+    direct = openai.OpenAI(base_url=stub.url("/v1"), api_key="sk-x", max_retries=0)
+    for _ in direct.chat.completions.create(model="gpt-4o", messages=CONVERSATION, tools=TOOLS, temperature=0.2,
+                                            max_tokens=50, stream=True, stream_options={"include_usage": True}):
+        pass
+    sent_by_sdk = last_request(stub, "/v1/chat/completions")["body"]
+    with httpx.stream("POST", openai_gateway.url("/aog/v0.2/services/chat"), json={
+            "model": "gpt-4o", "messages": CONVERSATION, "tools": TOOLS, "temperature": 0.2, "max_tokens": 50,
+            "stream": True, "stream_options": {"include_usage": True}}) as response:
+        response.read()
+    assert last_request(stub, "/v1/chat/completions")["body"] == sent_by_sdk
+
+
+def test_requests_to_ollama_are_what_its_client_sends(stub, ollama_gateway):
+    """The ollama client's own request body, and the hub request for the same call through the gateway."""
+    conversation = [dict(m) for m in CONVERSATION]
+    conversation[2] = {"role": "assistant", "content": "", "tool_calls": [
+        {"function": {"name": "get_weather", "arguments": {"city": "Paris"}}}]}
+    conversation[3] = {"role": "tool", "tool_name": "get_weather", "content": "sunny"}
+    ollama.Client(host=stub.url()).chat(model="qwen3:0.6b", messages=conversation, tools=TOOLS,
+                                        options={"temperature": 0.2, "num_predict": 50})
+    sent_by_client = last_request(stub, "/api/chat")["body"]
+    httpx.post(ollama_gateway.url("/aog/v0.2/services/chat"), json={
+        "model": "qwen3:0.6b", "messages": CONVERSATION, "tools": TOOLS, "temperature": 0.2, "max_tokens": 50})
+    sent_through_gateway = last_request(stub, "/api/chat")["body"]
+    assert sent_through_gateway == sent_by_client, json.dumps([sent_through_gateway, sent_by_client], indent=1)
