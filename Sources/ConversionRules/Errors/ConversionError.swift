@@ -20,6 +20,10 @@ public struct ConversionError: Error, Sendable, CustomStringConvertible {
         case streamFinished
         /// A stream's line or event grew past its limit without ending.
         case streamTooLarge(StreamTooLargeError)
+        /// The conversion's stream state (its `state` declaration) failed.
+        case streamState(Reason)
+        /// A stream state written as JSON is larger than ``StreamStateRule/maximumBytes``.
+        case stateTooLarge(bytes: Int)
     }
 
     /// The rule, as `flavor:service`.
@@ -57,6 +61,11 @@ public struct ConversionError: Error, Sendable, CustomStringConvertible {
             return "\(place): \(error)"
         case .streamFinished:
             return "\(place): the stream was already finished; open a new one for more input"
+        case .streamState(let inner):
+            let failure = ConversionError(rule: rule, conversion: conversion, step: nil, reason: inner).description
+            return "the stream state of " + failure
+        case .stateTooLarge(let bytes):
+            return "\(place): the stream state is \(bytes) bytes as JSON, more than the \(StreamStateRule.maximumBytes) a stream may keep"
         }
     }
 }

@@ -6,13 +6,16 @@ public struct Pipeline: Sendable {
     public let steps: [PipelineStep]
     public let prologue: [String]
     public let epilogue: [String]
+    /// What a stream conversion keeps from one payload to the next (nil: nothing).
+    public let state: StreamStateRule?
     /// The steps as conversions run them (nil: no steps).
     let firstStep: StepLink?
 
-    public init(steps: [PipelineStep] = [], prologue: [String] = [], epilogue: [String] = []) {
+    public init(steps: [PipelineStep] = [], prologue: [String] = [], epilogue: [String] = [], state: StreamStateRule? = nil) {
         self.steps = steps
         self.prologue = prologue
         self.epilogue = epilogue
+        self.state = state
         self.firstStep = StepLink.chain(steps)
     }
 
@@ -64,6 +67,9 @@ public struct ServiceRules: Sendable {
     /// the pipeline (a copy counts references on every array it holds,
     /// which all threads using these rules share).
     private let stepCounts: [Int?]
+    /// Whether each pipeline by position declares a stream state, read
+    /// without copying the pipeline.
+    private let hasState: [Bool]
 
     public init(flavor: String, service: String, pipelines: [ConversionKind: Pipeline]) {
         self.flavor = flavor
@@ -72,6 +78,7 @@ public struct ServiceRules: Sendable {
         self.pipelineList = ConversionKind.allCases.map { pipelines[$0] }
         self.firstSteps = pipelineList.map { pipeline in pipeline?.firstStep.map(Unmanaged.passUnretained) }
         self.stepCounts = pipelineList.map { pipeline in pipeline?.steps.count }
+        self.hasState = pipelineList.map { pipeline in pipeline?.state != nil }
     }
 
     private var pipelines: [ConversionKind: Pipeline] {
@@ -114,10 +121,44 @@ public struct ServiceRules: Sendable {
         _ kind: ConversionKind, _ content: HTTPContent, variables: [String: Value],
         limits: EvaluationLimits, headersNeeded: Bool
     ) throws(ConversionError) -> StepOutcome {
+        var state: JSONDocument?
+        return try convert(kind, content, variables: variables, limits: limits, headersNeeded: headersNeeded, state: &state)
+    }
+
+    /// Runs one conversion with a stream's state of it (see
+    /// ``convert(_:_:variables:limits:state:)``).
+    func convert(
+        _ kind: ConversionKind, _ content: HTTPContent, variables: [String: Value],
+        limits: EvaluationLimits, headersNeeded: Bool, state: inout JSONDocument?
+    ) throws(ConversionError) -> StepOutcome {
         guard let stepCount = stepCounts[kind.position] else { return .content(content) }
         var working = WorkingContent(content, headersNeeded: headersNeeded)
-        guard try convert(kind, &working, variables: variables, limits: limits) else { return .dropped }
+        guard try convert(kind, &working, variables: variables, limits: limits, state: &state) else { return .dropped }
         return .content(try working.finished(rule: name, conversion: kind.rawValue, step: stepCount))
+    }
+
+    /// Runs one stream conversion on working content with the stream's
+    /// state of this hop: the declared update first, then the steps, which
+    /// read the new state as `$state`. False when it dropped the content.
+    /// - Throws: ``ConversionError``; a failing update has reason
+    ///   ``ConversionError/Reason/streamState(_:)``.
+    func convert(
+        _ kind: ConversionKind, _ working: inout WorkingContent, variables: [String: Value],
+        limits: EvaluationLimits, state: inout JSONDocument?
+    ) throws(ConversionError) -> Bool {
+        guard hasState[kind.position], let rule = pipelineList[kind.position]?.state else {
+            return try convert(kind, &working, variables: variables, limits: limits)
+        }
+        let next: JSONDocument
+        do throws(StepFailure) {
+            next = try rule.next(after: working.inputValue(), previous: state, variables: variables, limits: limits)
+        } catch {
+            throw ConversionError(rule: name, conversion: kind.rawValue, step: nil, reason: .streamState(error.reason))
+        }
+        state = next
+        var bound = variables
+        bound["state"] = Value(document: next)
+        return try convert(kind, &working, variables: bound, limits: limits)
     }
 
     /// Runs one conversion on working content; false when it dropped the content.

@@ -53,14 +53,20 @@ public struct ExpressionStep: Sendable {
             content.body = try write(input, variables: variables, limits: limits, capacity: content.body.count + 64)
             return
         }
-        let result: Value?
+        guard let result = try evaluate(input, variables: variables, limits: limits) else {
+            throw StepFailure(.undefinedResult)
+        }
+        content.value = result
+    }
+
+    /// The expression's value on `input` (nil: undefined).
+    /// - Throws: ``StepFailure`` when the expression fails.
+    func evaluate(_ input: Value, variables: [String: Value], limits: EvaluationLimits) throws(StepFailure) -> Value? {
         do throws(JSONataError) {
-            result = try expression.evaluate(input, bindings: variables, limits: limits)
+            return try expression.evaluate(input, bindings: variables, limits: limits)
         } catch {
             throw failure(error)
         }
-        guard let result else { throw StepFailure(.undefinedResult) }
-        content.value = result
     }
 
     /// The result written as JSON.
@@ -110,6 +116,20 @@ struct WorkingContent {
         body = content.body
         value = nil
         self.headersNeeded = headersNeeded
+    }
+
+    /// The body as a value: the pending one, or the body bytes read (and
+    /// kept as the pending value, so that the next step does not read them again).
+    /// - Throws: ``StepFailure`` when the body is not JSON.
+    mutating func inputValue() throws(StepFailure) -> Value {
+        if let value { return value }
+        do throws(JSONReadError) {
+            let read = Value(document: try JSONDocument(bytes: body))
+            value = read
+            return read
+        } catch {
+            throw StepFailure(.bodyNotJSON(error))
+        }
     }
 
     /// Writes a pending value to the body bytes.

@@ -40,7 +40,8 @@ public struct StreamRewriter {
     public typealias PayloadConverter = (HTTPContent) throws(ConversionError) -> StepOutcome
     /// Converts one payload; the flag says whether the result's headers are
     /// used (only the first converted payload's are).
-    typealias BodyConverter = (HTTPContent, _ headersNeeded: Bool) throws(ConversionError) -> StepOutcome
+    /// The stream's states are passed along (the rewriter owns them).
+    typealias BodyConverter = (HTTPContent, _ headersNeeded: Bool, inout StreamStates) throws(ConversionError) -> StepOutcome
 
     private var decoder: any StreamDecoder
     private let inputHeaders: HTTPHeaders
@@ -52,6 +53,8 @@ public struct StreamRewriter {
     private var pendingPrologue: Bool
     private var payloadIndex = 0
     private var failure: ConversionError?
+    /// What the conversions keep from one payload to the next.
+    private var states = StreamStates()
     private var finished = false
 
     /// Whether ``finish()`` was called: the stream takes no more input.
@@ -74,7 +77,7 @@ public struct StreamRewriter {
     ) {
         self.init(
             inputHeaders: inputHeaders, prologue: prologue, epilogue: epilogue, passThrough: passThrough,
-            streamLimits: streamLimits, bodyConverter: { content, _ throws(ConversionError) in try convert(content) })
+            streamLimits: streamLimits, bodyConverter: { content, _, _ throws(ConversionError) in try convert(content) })
     }
 
     private init(
@@ -107,8 +110,8 @@ public struct StreamRewriter {
         self.init(
             inputHeaders: inputHeaders, prologue: pipeline.prologue, epilogue: pipeline.epilogue,
             passThrough: false, streamLimits: streamLimits
-        ) { content, headersNeeded throws(ConversionError) in
-            try rules.convert(conversion, content, variables: variables, limits: limits, headersNeeded: headersNeeded)
+        ) { content, headersNeeded, states throws(ConversionError) in
+            try rules.convert(conversion, content, variables: variables, limits: limits, headersNeeded: headersNeeded, state: &states.target)
         }
     }
 
@@ -127,11 +130,11 @@ public struct StreamRewriter {
         self.init(
             inputHeaders: inputHeaders, prologue: pipeline.prologue, epilogue: pipeline.epilogue,
             passThrough: converter.isPassThrough, streamLimits: streamLimits
-        ) { content, headersNeeded throws(ConversionError) in
+        ) { content, headersNeeded, states throws(ConversionError) in
             if isBinary { return .content(content) }
             return try converter.convert(
                 content, variables: variables, limits: limits, headersNeeded: headersNeeded,
-                binaryChecked: true)
+                binaryChecked: true, states: &states)
         }
     }
 
@@ -218,7 +221,7 @@ public struct StreamRewriter {
         let outcome: StepOutcome
         do throws(ConversionError) {
             // Only the first converted payload's headers are used.
-            outcome = try convert(HTTPContent(headers: inputHeaders, body: payload), outputFraming == nil)
+            outcome = try convert(HTTPContent(headers: inputHeaders, body: payload), outputFraming == nil, &states)
         } catch {
             let wrapped = ConversionError(
                 rule: error.rule, conversion: error.conversion, step: error.step,

@@ -42,16 +42,18 @@ public struct TwoHopConverter: Sendable {
         _ content: HTTPContent, variables: [String: Value],
         limits: EvaluationLimits = EvaluationLimits()
     ) throws(ConversionError) -> StepOutcome {
-        try convert(content, variables: variables, limits: limits, headersNeeded: true)
+        var states = StreamStates()
+        return try convert(content, variables: variables, limits: limits, headersNeeded: true, states: &states)
     }
 
     /// Converts `content`; without `headersNeeded`, the result's headers are
     /// the input's (header steps are skipped). With `binaryChecked`, the
     /// caller has found the content not binary (a stream checks its headers
-    /// once, not for every payload).
+    /// once, not for every payload). `states` are the stream's states of
+    /// the two hops (a stream passes the same ones for all its payloads).
     func convert(
         _ content: HTTPContent, variables: [String: Value], limits: EvaluationLimits,
-        headersNeeded: Bool, binaryChecked: Bool = false
+        headersNeeded: Bool, binaryChecked: Bool = false, states: inout StreamStates
     ) throws(ConversionError) -> StepOutcome {
         if isPassThrough || (!binaryChecked && content.isBinary) { return .content(content) }
         // The hops pass the body built by the first to the second as a value.
@@ -59,11 +61,11 @@ public struct TwoHopConverter: Sendable {
         working.valueReadLater = targetReadsValue
         // Optional chaining borrows the rules; binding them with `if let`
         // would copy (and retain) everything they hold.
-        if try sourceRules?.convert(base.toAOG, &working, variables: variables, limits: limits) == false {
+        if try sourceRules?.convert(base.toAOG, &working, variables: variables, limits: limits, state: &states.source) == false {
             return .dropped
         }
         working.valueReadLater = false
-        if try targetRules?.convert(base.fromAOG, &working, variables: variables, limits: limits) == false {
+        if try targetRules?.convert(base.fromAOG, &working, variables: variables, limits: limits, state: &states.target) == false {
             return .dropped
         }
         var converted = try working.finished(

@@ -288,9 +288,14 @@ private struct TemplateReader {
 
     mutating func pipeline(_ node: YAMLNode, rule: String, conversion: String) -> Pipeline? {
         guard let entries = mapping(node, conversion) else { return nil }
+        let isStream = ConversionKind(rawValue: conversion)?.isStream ?? false
+        // A stream conversion with a state gives its expressions `$state`.
+        let hasState = isStream && entries.contains { $0.key.scalar?.text == "state" }
+        let variables = hasState ? TemplateLoader.contextVariables.union(["state"]) : TemplateLoader.contextVariables
         var steps: [PipelineStep] = []
         var prologue: [String] = []
         var epilogue: [String] = []
+        var state: StreamStateRule?
         for entry in entries {
             switch entry.key.scalar?.text {
             case "conversion":
@@ -300,17 +305,48 @@ private struct TemplateReader {
                     continue
                 }
                 for item in items {
-                    if let step = step(item, rule: rule, conversion: conversion) { steps.append(step) }
+                    if let step = step(item, variables: variables) { steps.append(step) }
                 }
             case "prologue": prologue = stringList(entry.value, "prologue") ?? []
             case "epilogue": epilogue = stringList(entry.value, "epilogue") ?? []
-            default: unknownKey(entry.key, known: ["conversion", "prologue", "epilogue"], in: conversion)
+            case "state":
+                guard isStream else {
+                    error(entry.key, "only stream conversions (stream_response_to_aog, stream_response_from_aog) keep a state")
+                    continue
+                }
+                state = streamState(entry.value, variables: variables)
+            default: unknownKey(entry.key, known: ["conversion", "prologue", "epilogue", "state"], in: conversion)
             }
         }
-        return Pipeline(steps: steps, prologue: prologue, epilogue: epilogue)
+        return Pipeline(steps: steps, prologue: prologue, epilogue: epilogue, state: state)
     }
 
-    mutating func step(_ node: YAMLNode, rule: String, conversion: String) -> PipelineStep? {
+    /// A stream conversion's `state: {initial, update}`.
+    mutating func streamState(_ node: YAMLNode, variables: Set<String>) -> StreamStateRule? {
+        guard let entries = mapping(node, "state") else { return nil }
+        var initial: ExpressionStep?
+        var update: ExpressionStep?
+        for entry in entries {
+            let key = entry.key.scalar?.text
+            guard key == "initial" || key == "update" else {
+                unknownKey(entry.key, known: ["initial", "update"], in: "state")
+                continue
+            }
+            guard let scalar = entry.value.scalar, !scalar.isNull else {
+                error(entry.value, "the state's \(key!) must be an expression")
+                continue
+            }
+            guard case .expression(let expression)? = expressionStep(scalar, variables: variables) else { continue }
+            if key == "initial" { initial = expression } else { update = expression }
+        }
+        guard let update else {
+            error(node, "a state needs an update: the expression that gives the state after each payload")
+            return nil
+        }
+        return StreamStateRule(initial: initial, update: update)
+    }
+
+    mutating func step(_ node: YAMLNode, variables: Set<String>) -> PipelineStep? {
         guard let entries = mapping(node, "a step") else { return nil }
         var converter: (String, YAMLNode)? = nil
         var config: YAMLNode? = nil
@@ -331,7 +367,7 @@ private struct TemplateReader {
                 error(config ?? node, "a jsonata step needs its expression as config")
                 return nil
             }
-            return expressionStep(scalar)
+            return expressionStep(scalar, variables: variables)
         case "header":
             return .header(headerEdit(config))
         case "action_if":
@@ -346,11 +382,11 @@ private struct TemplateReader {
         }
     }
 
-    mutating func expressionStep(_ scalar: YAMLScalar) -> PipelineStep? {
+    mutating func expressionStep(_ scalar: YAMLScalar, variables: Set<String>) -> PipelineStep? {
         let origin = Self.origin(of: scalar, file: file)
         do throws(JSONataError) {
             let expression = try RuleExpression(scalar.text)
-            for problem in expression.lint(contextVariables: TemplateLoader.contextVariables) {
+            for problem in expression.lint(contextVariables: variables) {
                 let location = origin.location(ofCharacterOffset: problem.position)
                 report(.warning, YAMLMark(line: location.line, column: location.column), problem.message)
             }
