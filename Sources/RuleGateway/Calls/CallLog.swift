@@ -24,7 +24,7 @@ final class CallLog: Sendable {
     func write(status: Int, providerFlavor: String?, bytesOut: Int, elapsed: Duration, error: String? = nil) {
         var metadata: Logger.Metadata = [
             "method": "\(method)", "path": "\(path)", "status": "\(status)",
-            "duration_ms": "\(Double(elapsed.components.attoseconds / 1_000_000_000_000) / 1000 + Double(elapsed.components.seconds) * 1000)",
+            "duration_ms": "\(elapsed / .milliseconds(1))",
             "bytes_in": "\(bytesIn.withLock { $0 })", "bytes_out": "\(bytesOut)",
         ]
         if let route {

@@ -216,9 +216,7 @@ struct GatewayCall {
         let text = try await collect(body, upstream: upstream)
         if let converted = try? converter(.response, from: upstream.flavor, to: route.clientFlavor)
             .convert(HTTPContent(headers: headers, body: text), variables: ["id": .string(services.ids.next())]),
-            case .content(let content) = converted,
-            let document = try? JSONDocument(bytes: content.body), document.kind(at: document.root) == .object,
-            document.member(of: document.root, key: "error") != nil
+            case .content(let content) = converted, GatewayFailure.isErrorForm(content.body)
         {
             return finished(
                 Response(

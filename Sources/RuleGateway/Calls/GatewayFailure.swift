@@ -36,9 +36,14 @@ struct GatewayFailure: Error, Sendable {
             let converter = try? TwoHopConverter(base: inStream ? .streamResponse : .response, service: service, from: aog, to: client),
             case .content(let converted)? = try? converter.convert(
                 HTTPContent(headers: ConversionRules.HTTPHeaders([("Content-Type", "application/json")]), body: hub), variables: [:]),
-            let document = try? JSONDocument(bytes: converted.body), document.kind(at: document.root) == .object,
-            document.member(of: document.root, key: "error") != nil
+            Self.isErrorForm(converted.body)
         else { return hub }
         return converted.body
+    }
+
+    /// Whether `body` is an error form: a JSON object with an `error` member.
+    static func isErrorForm(_ body: [UInt8]) -> Bool {
+        guard let document = try? JSONDocument(bytes: body), document.kind(at: document.root) == .object else { return false }
+        return document.member(of: document.root, key: "error") != nil
     }
 }

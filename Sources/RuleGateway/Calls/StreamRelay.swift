@@ -71,10 +71,8 @@ final class StreamRelay: @unchecked Sendable {
             }
         } catch let error as ConversionError {
             try await send(framed(errorPayload("a payload of the provider's stream could not be converted: \(error)")), to: &writer)
-        } catch let error as HTTPClientError {
+        } catch  where error is HTTPClientError || error is UpstreamBody.Silence {
             try await send(framed(errorPayload("the provider's stream broke off: \(error)")), to: &writer)
-        } catch let silence as UpstreamBody.Silence {
-            try await send(framed(errorPayload("the provider's stream broke off: \(silence)")), to: &writer)
         }
         try await writer.finish(nil)
         return written
