@@ -180,6 +180,21 @@ OPENAI_CHUNKS = [
     "[DONE]",
 ]
 
+# Parallel tool calls as OpenAI-style providers stream them: a call's id,
+# type and name in its first fragment, the arguments in pieces.
+OPENAI_TOOL_CHUNKS = [
+    dict(OPENAI_CHUNKS[0], choices=[{"index": 0, "finish_reason": None, "delta": {"role": "assistant", "content": None, "tool_calls": [
+        {"index": 0, "id": "call_a", "type": "function", "function": {"name": "get_weather", "arguments": ""}}]}}]),
+    dict(OPENAI_CHUNKS[0], choices=[{"index": 0, "finish_reason": None, "delta": {"tool_calls": [
+        {"index": 0, "function": {"arguments": "{\"city\": \"Pa"}}]}}]),
+    dict(OPENAI_CHUNKS[0], choices=[{"index": 0, "finish_reason": None, "delta": {"tool_calls": [
+        {"index": 0, "function": {"arguments": "ris\u2028\", \"n\": 12345678901234567890}"}}]}}]),
+    dict(OPENAI_CHUNKS[0], choices=[{"index": 0, "finish_reason": None, "delta": {"tool_calls": [
+        {"index": 1, "id": "call_b", "type": "function", "function": {"name": "get_time", "arguments": "{}"}}]}}]),
+    dict(OPENAI_CHUNKS[0], choices=[{"index": 0, "delta": {}, "finish_reason": "tool_calls"}]),
+    dict(OPENAI_CHUNKS[0], choices=[], usage={"prompt_tokens": 5, "completion_tokens": 9, "total_tokens": 14}),
+    "[DONE]",
+]
 
 def realistic_cases():
     """Realistic provider bodies through every provider and client of the services above
@@ -204,6 +219,9 @@ def realistic_cases():
             cases.append(pytest.param(f"{provider}:chat", client, "stream_response", ["--client", client, "--kind", "stream_response"],
                                       variables, sse, framed(OPENAI_CHUNKS, "event-stream"),
                                       id=f"{provider}:chat -> {client} stream: deltas without role, finish, error"))
+            cases.append(pytest.param(f"{provider}:chat", client, "stream_response", ["--client", client, "--kind", "stream_response"],
+                                      variables, sse, framed(OPENAI_TOOL_CHUNKS, "event-stream"),
+                                      id=f"{provider}:chat -> {client} stream: parallel tool calls in fragments, usage"))
     for dimensions in [1, 4096]:
         vector = [round(0.001 * i - 1, 6) for i in range(dimensions)]
         ollama_embed = {"model": "all-minilm", "embeddings": [vector, vector], "prompt_eval_count": 4}
@@ -245,3 +263,16 @@ def test_the_official_client_accepts_the_output(rule, client, kind, arguments, v
             validate(client, service, "stream", json.loads(payload))
     else:
         validate(client, service, "response", json.loads(output))
+
+
+@pytest.mark.parametrize("provider", sorted(OPENAI_STYLE))
+def test_an_ollama_client_gets_whole_tool_calls_from_fragments(provider):
+    output = run(f"{provider}:chat", ["--client", "ollama", "--kind", "stream_response"], {}, {"Content-Type": "text/event-stream"},
+                 framed(OPENAI_TOOL_CHUNKS, "event-stream"))
+    parts = [ollama.ChatResponse.model_validate_json(line) for line in stream_payloads(output)]
+    calls = [(call.function.name, dict(call.function.arguments)) for part in parts for call in part.message.tool_calls or []]
+    # The arguments text becomes an object through JSONata, whose numbers
+    # are doubles (as JavaScript's JSON.parse gives them): an integer past
+    # 2**53 arrives rounded to the nearest double.
+    assert calls == [("get_weather", {"city": "Paris\u2028", "n": 12345678901234567000}), ("get_time", {})]
+    assert parts[-1].done and parts[-1].prompt_eval_count == 5 and parts[-1].eval_count == 9

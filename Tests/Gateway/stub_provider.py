@@ -88,6 +88,16 @@ RECORDINGS = {
         openai_chunk({"content": "lo \u2028"}), openai_chunk({}, "stop"),
         dict(openai_chunk({}), choices=[], usage={"prompt_tokens": 5, "completion_tokens": 2, "total_tokens": 7}),
         "[DONE]"])),
+    # Two parallel tool calls as OpenAI streams them: id, type and name in
+    # a call's first fragment, its arguments in pieces, then the finish.
+    "openai-chat-stream-tools": ("text/event-stream", sse([
+        openai_chunk({"role": "assistant", "content": None, "tool_calls": [{"index": 0, "id": "call_a", "type": "function",
+                                                                             "function": {"name": "get_weather", "arguments": ""}}]}),
+        openai_chunk({"tool_calls": [{"index": 0, "function": {"arguments": "{\"city\": \"Par"}}]}),
+        openai_chunk({"tool_calls": [{"index": 0, "function": {"arguments": "is\", \"days\": 3}"}}]}),
+        openai_chunk({"tool_calls": [{"index": 1, "id": "call_b", "type": "function",
+                                      "function": {"name": "get_time", "arguments": "{}"}}]}),
+        openai_chunk({}, "tool_calls"), "[DONE]"])),
     "openai-chat-stream-error": ("text/event-stream", sse([
         openai_chunk({"role": "assistant", "content": "Hel"}),
         {"error": {"message": "overloaded", "type": "server_error", "code": "503"}}])),

@@ -232,6 +232,20 @@ def test_ollama_stream_gets_exactly_the_rules_payloads(openai_gateway):
     assert_same_payloads(received, expected_stream("openai:chat", "ollama", "openai-chat-stream"))
 
 
+def test_ollama_client_gets_whole_tool_calls_from_openai_fragments(openai_gateway):
+    client = ollama.Client(host=openai_gateway.url())
+    parts = list(client.chat(model="openai-chat-stream-tools", messages=MESSAGES, tools=TOOLS, stream=True))
+    calls = [(call.function.name, dict(call.function.arguments)) for part in parts for call in part.message.tool_calls or []]
+    assert calls == [("get_weather", {"city": "Paris", "days": 3}), ("get_time", {})]
+    assert parts[-1].done and parts[-1].done_reason == "stop"
+    with httpx.stream("POST", openai_gateway.url("/api/chat"),
+                      json={"model": "openai-chat-stream-tools", "stream": True, "messages": MESSAGES}) as response:
+        received = stream_payloads(response.read())
+    assert_same_payloads(received, expected_stream("openai:chat", "ollama", "openai-chat-stream-tools"))
+    whole = client.chat(model="openai-chat-tools", messages=MESSAGES, tools=TOOLS)
+    assert [(c.function.name, dict(c.function.arguments)) for c in whole.message.tool_calls] == [("get_weather", {"city": "Paris"})]
+
+
 def test_ollama_client_errors(openai_gateway, ollama_gateway):
     client = ollama.Client(host=openai_gateway.url())
     with pytest.raises(ollama.ResponseError) as raised:

@@ -47,7 +47,11 @@ public struct StreamStateRule: Sendable {
         let before: JSONDocument
         if let previous { before = previous } else { before = try start(variables: variables, limits: limits) }
         bound["state"] = Value(document: before)
-        return try Self.stored(update.evaluate(input, variables: bound, limits: limits))
+        let after = try update.evaluate(input, variables: bound, limits: limits)
+        // An update that gives `$state` itself (most payloads of most
+        // streams change nothing) keeps the stored document as it is.
+        if case .node(let document, let index)? = after, document === before, index == before.root { return before }
+        return try Self.stored(after)
     }
 
     private func start(variables: [String: Value], limits: EvaluationLimits) throws(StepFailure) -> JSONDocument {

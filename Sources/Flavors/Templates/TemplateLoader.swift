@@ -326,12 +326,15 @@ private struct TemplateReader {
         guard let entries = mapping(node, "state") else { return nil }
         var initial: ExpressionStep?
         var update: ExpressionStep?
+        // An update that is there but fails has its own diagnostic already.
+        var updateWritten = false
         for entry in entries {
             let key = entry.key.scalar?.text
             guard key == "initial" || key == "update" else {
                 unknownKey(entry.key, known: ["initial", "update"], in: "state")
                 continue
             }
+            if key == "update" { updateWritten = true }
             guard let scalar = entry.value.scalar, !scalar.isNull else {
                 error(entry.value, "the state's \(key!) must be an expression")
                 continue
@@ -340,6 +343,7 @@ private struct TemplateReader {
             if key == "initial" { initial = expression } else { update = expression }
         }
         guard let update else {
+            if updateWritten { return nil }
             error(node, "a state needs an update: the expression that gives the state after each payload")
             return nil
         }

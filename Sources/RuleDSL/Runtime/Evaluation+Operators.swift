@@ -129,14 +129,16 @@ extension Evaluation {
         return deepEqual(left!, right!) != negated
     }
 
-    /// Equality of values: scalars by value, arrays element by element,
-    /// objects by keys and values, functions by identity.
+    /// Equality of values: scalars by value (strings by their code units, as
+    /// JSONata compares them: "\u{E9}" is not "e\u{301}", which Swift's `==`
+    /// would call equal), arrays element by element, objects by keys and
+    /// values, functions by identity.
     static func deepEqual(_ left: Value, _ right: Value) -> Bool {
         // Two values of the same plain kind (what `$type(x) = "string"` and
         // `done = true` compare) are compared in place: the general path
         // below decodes document values and would copy both operands.
         switch left {
-        case .string(let x): if case .string(let y) = right { return x == y }
+        case .string(let x): if case .string(let y) = right { return ObjectValue.sameBytes(x, y) }
         case .number(let x): if case .number(let y) = right { return x == y }
         case .bool(let x): if case .bool(let y) = right { return x == y }
         case .null: if case .null = right { return true }
@@ -148,7 +150,7 @@ extension Evaluation {
         case (.null, .null): return true
         case (.bool(let x), .bool(let y)): return x == y
         case (.number(let x), .number(let y)): return x == y
-        case (.string(let x), .string(let y)): return x == y
+        case (.string(let x), .string(let y)): return ObjectValue.sameBytes(x, y)
         case (.function(let x), .function(let y)): return x === y
         default: break
         }

@@ -140,6 +140,36 @@ final class TemplateLoaderTests: XCTestCase {
             ])
     }
 
+    func testAStreamStateIsCheckedWhereItIsDeclared() {
+        XCTAssertEqual(
+            diagnostics(
+                """
+                name: t
+                services:
+                  chat:
+                    response_from_aog:
+                      state: {update: '$state'}
+                      conversion:
+                        - converter: jsonata
+                          config: '$state'
+                    stream_response_from_aog:
+                      state: {initial: '[]', updte: '1'}
+                    stream_response_to_aog:
+                      state: {update: '$append($state, ('}
+                      conversion:
+                        - converter: jsonata
+                          config: '{"calls": $state, "x": $sate}'
+                """),
+            [
+                "t.yaml:5:7: error: only stream conversions (stream_response_to_aog, stream_response_from_aog) keep a state",
+                "t.yaml:8:20: warning: variable $state is not bound (context variables are bound by the caller)",
+                "t.yaml:10:14: error: a state needs an update: the expression that gives the state after each payload",
+                "t.yaml:10:30: warning: unknown key 'updte' in state (ignored); did you mean 'update'?",
+                "t.yaml:12:41: error: S0207 Unexpected end of expression",
+                "t.yaml:15:43: warning: variable $sate is not bound (context variables are bound by the caller)",
+            ])
+    }
+
     func testYAMLErrorsAreReported() {
         XCTAssertEqual(diagnostics("name: t\nservices:\n  chat: {\n"), ["t.yaml:4:1: error: while parsing a flow node: did not find expected node content"])
         XCTAssertEqual(diagnostics("name: t\nname: u\n"), ["t.yaml:2:1: error: duplicate key 'name' (first at line 1)"])

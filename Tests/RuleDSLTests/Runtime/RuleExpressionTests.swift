@@ -49,6 +49,16 @@ final class RuleExpressionTests: XCTestCase {
         XCTAssertEqual(try evaluate("($x := 5; $f := function($y) { $x }; $f())", "{}"), "5")
     }
 
+    /// Strings are equal when their code units are: canonically equivalent
+    /// spellings ("\u{E9}" and "e\u{301}") are different strings, as in JSONata.
+    func testStringsCompareByCodeUnits() throws {
+        XCTAssertEqual(try evaluate(#""\u00e9" = "e\u0301""#, "{}"), "false")
+        XCTAssertEqual(try evaluate(#"a = "e\u0301""#, #"{"a": "\u00e9"}"#), "false")
+        XCTAssertEqual(try evaluate(#"a != b"#, #"{"a": "\u00e9", "b": "e\u0301"}"#), "true")
+        XCTAssertEqual(try evaluate(#"a = "\u00e9""#, #"{"a": "\u00e9"}"#), "true")
+        XCTAssertEqual(try evaluate(#""e\u0301" in ["\u00e9"]"#, "{}"), "false")
+    }
+
     /// `$string` keeps an integer's digits and rounds fractions to 15.
     func testStringOfNumbers() throws {
         XCTAssertEqual(try evaluate("$string(12345678901234567890)", "{}"), #""12345678901234567000""#)
