@@ -63,6 +63,32 @@ typedef struct cr_output {
     size_t body_length;
 } cr_output;
 
+/**
+ * The last error reported on the calling thread, as a JSON object, or NULL
+ * when no call of this thread has failed; the caller frees it with cr_free.
+ * Every call that returns a negative status (or NULL for an object) sets
+ * it, and a later failure replaces it; successful calls leave it. So a
+ * binding reads it right after the failed call, on the same thread (as
+ * with errno), to get the error's parts as fields instead of parsing the
+ * message:
+ *
+ *   {"status": -1, "kind": "expression", "message": "...", "code": "T2001",
+ *    "rule": "ollama:chat", "conversion": "response_to_aog", "step": 1,
+ *    "file": "ollama.yaml", "line": 40, "column": 17, "position": 12}
+ *
+ * status and message (the same text as *error) are always there; kind is
+ * one of invalid_argument, expression, body_not_json, undefined_result,
+ * result_not_json, missing_service, stream_finished, stream_too_large,
+ * stream_state_too_large, stream_state_<kind of the failure>,
+ * malformed_config_ref, unknown_flavor, unknown_service, template,
+ * unreadable, error; the others appear when known: code (JSONata's error
+ * code), rule and conversion (the innermost, for a two-hop conversion),
+ * step (1-based), chunk (the 0-based stream payload), file, line and
+ * column (the template's expression), position (the character in the
+ * expression), body_line and body_column (where a body is not JSON).
+ */
+char *cr_last_error_json(void);
+
 /** Frees a buffer or string the library returned. NULL is ignored. */
 void cr_free(void *pointer);
 

@@ -54,10 +54,6 @@ private func buffer(_ bytes: [UInt8]) -> UnsafeMutablePointer<UInt8> {
     return pointer
 }
 
-private func setError(_ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ message: String) {
-    errorOut?.pointee = cString(message)
-}
-
 /// Runs `body`; a thrown error is reported through `errorOut` with its
 /// status: CR_INVALID_ARGUMENT for a bad argument, CR_NOT_FOUND for a
 /// catalog lookup, CR_ERROR for anything else.
@@ -68,19 +64,17 @@ private func reportingStatus(
     do {
         return try body()
     } catch let argument as ArgumentError {
-        setError(errorOut, argument.message)
-        return Int32(CR_INVALID_ARGUMENT)
+        return fail(errorOut, Int32(CR_INVALID_ARGUMENT), argument)
     } catch let catalogError as CatalogError {
-        setError(errorOut, "\(catalogError)")
-        return Int32(CR_NOT_FOUND)
+        return fail(errorOut, Int32(CR_NOT_FOUND), catalogError)
     } catch {
-        setError(errorOut, "\(error)")
-        return Int32(CR_ERROR)
+        return fail(errorOut, Int32(CR_ERROR), error)
     }
 }
 
 /// Runs `body` that makes an object; a thrown error is reported through
-/// `errorOut` and gives NULL.
+/// `errorOut` (and the thread's last error report, with the status it
+/// would have had) and gives NULL.
 private func reportingObject(
     _ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
     _ body: () throws -> OpaquePointer
@@ -88,10 +82,13 @@ private func reportingObject(
     do {
         return try body()
     } catch let argument as ArgumentError {
-        setError(errorOut, argument.message)
+        fail(errorOut, Int32(CR_INVALID_ARGUMENT), argument)
+        return nil
+    } catch let catalogError as CatalogError {
+        fail(errorOut, Int32(CR_NOT_FOUND), catalogError)
         return nil
     } catch {
-        setError(errorOut, "\(error)")
+        fail(errorOut, Int32(CR_ERROR), error)
         return nil
     }
 }
@@ -104,9 +101,6 @@ private func bytes(_ pointer: UnsafePointer<UInt8>?, _ length: Int) -> [UInt8] {
     guard let pointer, length > 0 else { return [] }
     return Array(UnsafeBufferPointer(start: pointer, count: length))
 }
-
-/// An argument that is not what the function needs.
-private struct ArgumentError: Error { let message: String }
 
 private func headers(_ json: UnsafePointer<CChar>?) throws -> HTTPHeaders {
     guard let text = string(json), !text.isEmpty else { return HTTPHeaders() }
@@ -207,7 +201,7 @@ public func crCatalogAddTemplates(
     _ diagnostics: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
 ) -> Int32 {
     guard let handle = object(catalog, as: CatalogHandle.self), let path = string(directory) else {
-        setError(diagnostics, "[{\"severity\":\"error\",\"message\":\"catalog and directory are required\"}]")
+        diagnostics?.pointee = cString("[{\"severity\":\"error\",\"message\":\"catalog and directory are required\"}]")
         return Int32(CR_INVALID_ARGUMENT)
     }
     do {
@@ -226,16 +220,14 @@ public func crCatalogAddPlugin(
     _ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
 ) -> Int32 {
     guard let handle = object(catalog, as: CatalogHandle.self), let path = string(directory) else {
-        setError(errorOut, "catalog and directory are required")
-        return Int32(CR_INVALID_ARGUMENT)
+        return failArgument(errorOut, "catalog and directory are required")
     }
     do {
         try handle.catalog.addPlugin(directory: path)
         return Int32(CR_OK)
     } catch {
         // A plugin that does not load is CR_ERROR, whatever the cause.
-        setError(errorOut, "\(error)")
-        return Int32(CR_ERROR)
+        return fail(errorOut, Int32(CR_ERROR), error)
     }
 }
 
@@ -266,7 +258,7 @@ public func crRuleGet(
     _ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
 ) -> OpaquePointer? {
     guard let handle = object(catalog, as: CatalogHandle.self), let reference = string(configRef) else {
-        setError(errorOut, "catalog and config_ref are required")
+        failArgument(errorOut, "catalog and config_ref are required")
         return nil
     }
     return reportingObject(errorOut) { retained(RuleHandle(try handle.catalog.rule(reference))) }
@@ -284,12 +276,10 @@ public func crConvert(
     _ output: UnsafeMutablePointer<cr_output>?, _ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
 ) -> Int32 {
     guard let handle = object(rule, as: RuleHandle.self), let name = string(conversion) else {
-        setError(errorOut, "rule and conversion are required")
-        return Int32(CR_INVALID_ARGUMENT)
+        return failArgument(errorOut, "rule and conversion are required")
     }
     guard let kind = ConversionKind(rawValue: name), !kind.isStream else {
-        setError(errorOut, "unknown conversion '\(name)' (streams use cr_stream_open)")
-        return Int32(CR_INVALID_ARGUMENT)
+        return failArgument(errorOut, "unknown conversion '\(name)' (streams use cr_stream_open)")
     }
     return reportingStatus(errorOut) {
         let content = HTTPContent(headers: try headers(headersJSONText), body: bytes(body, bodyLength))
@@ -321,8 +311,7 @@ public func crConvertTwoHop(
     _ output: UnsafeMutablePointer<cr_output>?, _ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
 ) -> Int32 {
     guard let kindName = string(kind), let base = ConversionKind.Base(rawValue: kindName), base != .streamResponse else {
-        setError(errorOut, "kind must be request or response (streams use cr_stream_open_two_hop)")
-        return Int32(CR_INVALID_ARGUMENT)
+        return failArgument(errorOut, "kind must be request or response (streams use cr_stream_open_two_hop)")
     }
     return reportingStatus(errorOut) {
         let converter = try twoHop(catalog, client, provider, service, base: base)
@@ -339,7 +328,7 @@ public func crStreamOpen(
     guard let handle = object(rule, as: RuleHandle.self), let name = string(conversion),
         let kind = ConversionKind(rawValue: name), kind.isStream
     else {
-        setError(errorOut, "a rule and a stream conversion (stream_response_to_aog or stream_response_from_aog) are required")
+        failArgument(errorOut, "a rule and a stream conversion (stream_response_to_aog or stream_response_from_aog) are required")
         return nil
     }
     return reportingObject(errorOut) {
@@ -373,8 +362,7 @@ private func streamStep(
     _ step: (inout StreamRewriter) throws(ConversionError) -> StreamOutput
 ) -> Int32 {
     guard let handle = object(stream, as: StreamHandle.self) else {
-        setError(errorOut, "stream is required")
-        return Int32(CR_INVALID_ARGUMENT)
+        return failArgument(errorOut, "stream is required")
     }
     do throws(ConversionError) {
         let result = try step(&handle.rewriter)
@@ -382,10 +370,9 @@ private func streamStep(
         outputLength?.pointee = result.bytes.count
         return Int32(CR_OK)
     } catch {
-        setError(errorOut, "\(error)")
         output?.pointee = nil
         outputLength?.pointee = 0
-        return Int32(CR_ERROR)
+        return fail(errorOut, Int32(CR_ERROR), error)
     }
 }
 
@@ -396,10 +383,9 @@ public func crStreamFeed(
     _ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
 ) -> Int32 {
     if let handle = object(stream, as: StreamHandle.self), handle.rewriter.isFinished {
-        setError(errorOut, "cr_stream_feed after cr_stream_finish: the stream is finished; open a new one")
         output?.pointee = nil
         outputLength?.pointee = 0
-        return Int32(CR_INVALID_ARGUMENT)
+        return failArgument(errorOut, "cr_stream_feed after cr_stream_finish: the stream is finished; open a new one")
     }
     let data = bytes(input, length)
     return streamStep(stream, output, outputLength, errorOut) { rewriter throws(ConversionError) in try rewriter.feed(data) }

@@ -31,10 +31,30 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Seconds of timed runs per measurement.")
     var seconds: Double = 1.0
 
+    @Option(
+        help: ArgumentHelp(
+            "Write each scenario's input to DIRECTORY (S1.input, ...) and exit, so that another binding can measure the same conversions.",
+            valueName: "directory"))
+    var writeInputs: String?
+
+    static func write(_ scenarios: [BenchScenario], to directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for scenario in scenarios {
+            let path = (directory as NSString).appendingPathComponent("\(scenario.name).input")
+            guard FileManager.default.createFile(atPath: path, contents: Data(scenario.input)) else {
+                throw ValidationError("cannot write \(path)")
+            }
+        }
+    }
+
     func run() throws {
         let catalog = try CatalogOptions.parse([]).loadCatalog().catalog
         let scenarios = try BenchScenarios.all(catalog: catalog).filter { scenario == nil || $0.name.lowercased() == scenario!.lowercased() }
         guard !scenarios.isEmpty else { throw ValidationError("no scenario named \(scenario ?? "")") }
+        if let writeInputs {
+            try Self.write(scenarios, to: writeInputs)
+            return
+        }
         var failed = false
         for scenario in scenarios {
             let output = try scenario.convert()

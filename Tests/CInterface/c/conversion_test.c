@@ -61,6 +61,13 @@ static void run_once(cr_catalog *catalog) {
     check(openai_chat != NULL, "cr_rule_get openai:chat", error);
     status = cr_convert(openai_chat, "response_to_aog", NULL, (const uint8_t *)far_future, strlen(far_future), NULL, &output, &error);
     check(status == CR_ERROR && error && strstr(error, "D3150"), "a created of 1e16 is a D3150 error", error);
+    /* The same error as fields, for bindings. */
+    char *report = cr_last_error_json();
+    check(report && strstr(report, "\"kind\":\"expression\"") && strstr(report, "\"code\":\"D3150\"")
+              && strstr(report, "\"rule\":\"openai:chat\"") && strstr(report, "\"conversion\":\"response_to_aog\"")
+              && strstr(report, "\"status\":-1") && strstr(report, "\"line\":"),
+          "cr_last_error_json reports the D3150 error's fields", report);
+    cr_free(report);
     cr_output_clear(&output);
     cr_free(error);
     error = NULL;

@@ -1,0 +1,3 @@
+module conversionrules
+
+go 1.19
