@@ -15,10 +15,10 @@ import (
 // concurrent use; adding or reloading templates swaps them in atomically,
 // and a template that fails to reload keeps its previous version.
 type Catalog struct {
-	lock        sync.RWMutex
-	handle      cCatalog
-	closed      bool
-	directories []string
+	guarded[cCatalog]
+	// directories are the template directories to reload, in the order added.
+	directoriesLock sync.Mutex
+	directories     []string
 }
 
 // Diagnostic is one finding of the template loader, placed in its file.
@@ -50,7 +50,7 @@ func Open() (*Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
-	catalog := &Catalog{handle: handle}
+	catalog := &Catalog{guarded: guarded[cCatalog]{handle: handle}}
 	runtime.SetFinalizer(catalog, (*Catalog).Close)
 	return catalog, nil
 }
@@ -58,24 +58,10 @@ func Open() (*Catalog, error) {
 // Close frees the catalog. Rules taken from it stay usable until they are
 // closed. Closing twice is harmless.
 func (c *Catalog) Close() error {
-	c.lock.Lock()
-	defer c.lock.Unlock()
-	if !c.closed {
-		c.closed = true
-		c.handle.free()
+	if c.close(cCatalog.free) {
 		runtime.SetFinalizer(c, nil)
 	}
 	return nil
-}
-
-// use runs body with the catalog's handle, or fails with ErrClosed.
-func (c *Catalog) use(body func(cCatalog) error) error {
-	c.lock.RLock()
-	defer c.lock.RUnlock()
-	if c.closed {
-		return ErrClosed
-	}
-	return body(c.handle)
 }
 
 // AddTemplates adds (or reloads) a directory of templates; its flavors
@@ -98,8 +84,8 @@ func (c *Catalog) AddTemplates(directory string) ([]Diagnostic, error) {
 }
 
 func (c *Catalog) remember(directory string) {
-	c.lock.Lock()
-	defer c.lock.Unlock()
+	c.directoriesLock.Lock()
+	defer c.directoriesLock.Unlock()
 	for _, known := range c.directories {
 		if known == directory {
 			return
@@ -112,9 +98,9 @@ func (c *Catalog) remember(directory string) {
 // does on SIGHUP. It returns the diagnostics of all of them, and the first
 // error.
 func (c *Catalog) Reload() ([]Diagnostic, error) {
-	c.lock.RLock()
+	c.directoriesLock.Lock()
 	directories := append([]string(nil), c.directories...)
-	c.lock.RUnlock()
+	c.directoriesLock.Unlock()
 	var all []Diagnostic
 	var first error
 	for _, directory := range directories {

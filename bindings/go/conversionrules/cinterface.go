@@ -174,6 +174,18 @@ func takeOutput(output *C.cr_output) rawOutput {
 	}
 }
 
+// conversionResult takes what a conversion call left: its report on a
+// failure, its output when it converted (a drop has neither).
+func conversionResult(status int, output *C.cr_output, report *C.char) (int, rawOutput, error) {
+	if status < 0 {
+		return status, rawOutput{}, takeReport(report)
+	}
+	if status != statusOK {
+		return status, rawOutput{}, nil
+	}
+	return status, takeOutput(output), nil
+}
+
 const (
 	statusOK      = int(C.CR_OK)
 	statusDropped = int(C.CR_DROPPED)
@@ -231,13 +243,7 @@ func (c cCatalog) convertTwoHop(route TwoHop, kind string, headers, body, variab
 	status := int(C.convert_two_hop(c.pointer, strings.add(route.Client), strings.add(route.Provider),
 		strings.add(route.Service), strings.add(kind), strings.addOptional(headers), bodyPointer(body),
 		C.size_t(len(body)), strings.addOptional(variables), &output, &report))
-	if status < 0 {
-		return status, rawOutput{}, takeReport(report)
-	}
-	if status != statusOK {
-		return status, rawOutput{}, nil
-	}
-	return status, takeOutput(&output), nil
+	return conversionResult(status, &output, report)
 }
 
 func (c cCatalog) openTwoHopStream(route TwoHop, headers, variables []byte) (cStream, error) {
@@ -261,13 +267,7 @@ func (r cRule) convert(conversion string, headers, body, variables []byte) (int,
 	var report *C.char
 	status := int(C.convert(r.pointer, strings.add(conversion), strings.addOptional(headers), bodyPointer(body),
 		C.size_t(len(body)), strings.addOptional(variables), &output, &report))
-	if status < 0 {
-		return status, rawOutput{}, takeReport(report)
-	}
-	if status != statusOK {
-		return status, rawOutput{}, nil
-	}
-	return status, takeOutput(&output), nil
+	return conversionResult(status, &output, report)
 }
 
 func (r cRule) openStream(conversion string, headers, variables []byte) (cStream, error) {

@@ -4,21 +4,18 @@ import (
 	"context"
 	"net/http"
 	"runtime"
-	"sync"
 )
 
 // Rule is one compiled rule (FLAVOR:SERVICE) of a catalog. It is
 // immutable and safe for concurrent use by any number of goroutines.
 type Rule struct {
 	// Info describes the rule: its config_ref, conversions and metadata.
-	Info   RuleInfo
-	lock   sync.RWMutex
-	handle cRule
-	closed bool
+	Info RuleInfo
+	guarded[cRule]
 }
 
 func newRule(handle cRule, info RuleInfo) *Rule {
-	rule := &Rule{Info: info, handle: handle}
+	rule := &Rule{Info: info, guarded: guarded[cRule]{handle: handle}}
 	runtime.SetFinalizer(rule, (*Rule).Close)
 	return rule
 }
@@ -26,23 +23,10 @@ func newRule(handle cRule, info RuleInfo) *Rule {
 // Close frees the rule; conversions running on other goroutines finish
 // first. Closing twice is harmless.
 func (r *Rule) Close() error {
-	r.lock.Lock()
-	defer r.lock.Unlock()
-	if !r.closed {
-		r.closed = true
-		r.handle.free()
+	if r.close(cRule.free) {
 		runtime.SetFinalizer(r, nil)
 	}
 	return nil
-}
-
-func (r *Rule) use(body func(cRule) error) error {
-	r.lock.RLock()
-	defer r.lock.RUnlock()
-	if r.closed {
-		return ErrClosed
-	}
-	return body(r.handle)
 }
 
 // Convert runs one of the rule's whole-body conversions (RequestToAOG,

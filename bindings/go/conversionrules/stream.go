@@ -17,24 +17,13 @@ import (
 // A Stream belongs to one goroutine at a time (it is locked, so misuse is
 // serialised, not a data race). Close it when done, finished or not.
 type Stream struct {
-	lock   sync.Mutex
-	handle cStream
-	closed bool
+	guarded[cStream]
 }
 
 func newStream(handle cStream) *Stream {
-	stream := &Stream{handle: handle}
+	stream := &Stream{guarded[cStream]{handle: handle}}
 	runtime.SetFinalizer(stream, (*Stream).Close)
 	return stream
-}
-
-func (s *Stream) use(body func(cStream) error) error {
-	s.lock.Lock()
-	defer s.lock.Unlock()
-	if s.closed {
-		return ErrClosed
-	}
-	return body(s.handle)
 }
 
 // Feed converts the next upstream bytes and returns the bytes to send now
@@ -43,7 +32,7 @@ func (s *Stream) use(body func(cStream) error) error {
 // whose Chunk is the failed payload; the stream then stays failed.
 func (s *Stream) Feed(input []byte) ([]byte, error) {
 	var output []byte
-	err := s.use(func(handle cStream) (err error) {
+	err := s.useAlone(func(handle cStream) (err error) {
 		output, err = handle.feed(input)
 		return err
 	})
@@ -53,7 +42,7 @@ func (s *Stream) Feed(input []byte) ([]byte, error) {
 // Finish ends the stream: the last converted events and the epilogue.
 func (s *Stream) Finish() ([]byte, error) {
 	var output []byte
-	err := s.use(func(handle cStream) (err error) {
+	err := s.useAlone(func(handle cStream) (err error) {
 		output, err = handle.finish()
 		return err
 	})
@@ -64,7 +53,7 @@ func (s *Stream) Finish() ([]byte, error) {
 // event has converted (before that, the rule's defaults).
 func (s *Stream) Header() (http.Header, error) {
 	var header http.Header
-	err := s.use(func(handle cStream) (err error) {
+	err := s.useAlone(func(handle cStream) (err error) {
 		header, err = headersFromJSON(handle.headers())
 		return err
 	})
@@ -73,11 +62,7 @@ func (s *Stream) Header() (http.Header, error) {
 
 // Close frees the stream. Closing twice is harmless.
 func (s *Stream) Close() error {
-	s.lock.Lock()
-	defer s.lock.Unlock()
-	if !s.closed {
-		s.closed = true
-		s.handle.free()
+	if s.close(cStream.free) {
 		runtime.SetFinalizer(s, nil)
 	}
 	return nil
