@@ -1,7 +1,7 @@
 /// An error compiling or evaluating an expression, with JSONata's error code
 /// (S0xxx syntax, T0xxx and T1xxx-T2xxx type, D0xxx-D3xxx dynamic, U1001
 /// a depth or time limit, U1002 the size limit; D3150, a date out of range,
-/// is this library's own) and the position in the expression where it arose.
+/// and D3151, a character that is no byte, are this library's own) and the position in the expression where it arose.
 public struct JSONataError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The kinds of error, with JSONata's codes.
     public enum Code: String, Sendable {
@@ -100,6 +100,7 @@ public struct JSONataError: Error, Sendable, Equatable, CustomStringConvertible 
         case depthExceeded = "U1001"
         case valueTooLarge = "U1002"
         case dateOutOfRange = "D3150"
+        case notBinaryString = "D3151"
     }
 
     /// JSONata's code for the error, such as "S0201" or "T2001".
@@ -244,6 +245,8 @@ public struct JSONataError: Error, Sendable, Equatable, CustomStringConvertible 
         case .valueTooLarge:
             return "The value built (\(token)) exceeds the evaluation's limits on values "
                 + "(EvaluationLimits.maximumValueSize, maximumValueNesting and maximumElementsProduced)"
+        case .notBinaryString:
+            return "$base64encode encodes characters U+0000 to U+00FF, one byte each; \(token) is beyond"
         case .dateOutOfRange: return "The instant \(token) is outside the range of dates (within 8.64e15 milliseconds of 1970-01-01)"
         case .depthExceeded: return "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive."
         }

@@ -27,19 +27,13 @@ extension FunctionLibrary {
         },
         NativeFunction("sort", "<af?:a>") { call, arguments throws(JSONataError) in
             guard let elements = arguments[argument: 0]?.arrayElements else { return nil }
+            // One element is never compared: it is neither checked nor passed to the comparator.
+            guard elements.count > 1 else { return .array(elements, []) }
             if case .function(let comparator)? = arguments[argument: 1] {
-                var failure: JSONataError? = nil
                 // The comparator says whether its first argument goes after its second.
-                let sorted = elements.mergeSorted { earlier, later in
-                    guard failure == nil else { return false }
-                    do throws(JSONataError) {
-                        return Evaluation.truthy(try call.call(comparator, [later, earlier]))
-                    } catch {
-                        failure = error
-                        return false
-                    }
+                let sorted = try elements.mergeSorted { (earlier, later) throws(JSONataError) -> Bool in
+                    Evaluation.truthy(try call.call(comparator, [later, earlier]))
                 }
-                if let failure { throw failure }
                 return .array(sorted, [])
             }
             let scalars = elements.map { $0.decodedScalar }

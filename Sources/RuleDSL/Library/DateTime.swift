@@ -27,8 +27,10 @@ extension FunctionLibrary {
             return .number(millis)
         },
         NativeFunction("fromMillis", "<n-s?s?:s>") { call, arguments throws(JSONataError) in
-            guard let millis = arguments[argument: 0].number else { return nil }
-            try ISODateTime.checkRange(millis, position: call.position)
+            guard let number = arguments[argument: 0].number else { return nil }
+            try ISODateTime.checkRange(number, position: call.position)
+            // A fraction of a millisecond is cut toward zero, as JavaScript's Date does.
+            let millis = number.rounded(.towardZero)
             if arguments[argument: 1] != nil || arguments[argument: 2] != nil {
                 let picture = arguments[argument: 1].string ?? "[Y0001]-[M01]-[D01]T[H01]:[m01]:[s01].[f001][Z01:01t]"
                 return .string(try DateTimePicture.format(millis, picture: picture, timezone: arguments[argument: 2].string, position: call.position))

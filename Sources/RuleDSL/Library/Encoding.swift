@@ -3,13 +3,17 @@ import Foundation
 /// Base64 and URL encoding functions.
 extension FunctionLibrary {
     static let encodingFunctions: [NativeFunction] = [
-        NativeFunction("base64encode", "<s-:s>") { _, arguments throws(JSONataError) in
-            arguments[argument: 0].string.map { .string(Data($0.utf8).base64EncodedString()) }
+        NativeFunction("base64encode", "<s-:s>") { call, arguments throws(JSONataError) in
+            guard let text = arguments[argument: 0].string else { return nil }
+            switch Base64Binary.encode(text) {
+            case .success(let encoded): return .string(encoded)
+            case .failure(let beyond):
+                let character = "U+" + String(beyond.unit, radix: 16, uppercase: true).leftPadded(to: 4)
+                throw call.error(.notBinaryString, token: "\(character) at offset \(beyond.offset)")
+            }
         },
         NativeFunction("base64decode", "<s-:s>") { _, arguments throws(JSONataError) in
-            guard let text = arguments[argument: 0].string else { return nil }
-            guard let data = Data(base64Encoded: text, options: .ignoreUnknownCharacters) else { return nil }
-            return .string(String(decoding: data, as: UTF8.self))
+            arguments[argument: 0].string.map { .string(Base64Binary.decode($0)) }
         },
         NativeFunction("encodeUrlComponent", "<s-:s>") { call, arguments throws(JSONataError) in
             guard let text = arguments[argument: 0].string else { return nil }

@@ -46,8 +46,9 @@ extension FunctionLibrary {
             var elements = array.asList
             var accumulator: Value?
             var index = 0
-            if arguments.count > 2 {
-                accumulator = arguments[argument: 2]
+            // An initial value that is undefined counts as none given.
+            if let initial = arguments[argument: 2] {
+                accumulator = initial
             } else if !elements.isEmpty {
                 accumulator = elements.removeFirst()
                 index = 1

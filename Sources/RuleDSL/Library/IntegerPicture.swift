@@ -197,35 +197,29 @@ struct IntegerPicture {
     /// The integer that `text` writes in this picture, or nil when it does not fit.
     func parse(_ text: String) -> Double? {
         switch format {
-        case .decimal(let zero, _, _):
-            var value: Double = 0
-            var sawDigit = false
-            var body = Substring(text)
-            if ordinal {
-                for suffix in ["st", "nd", "rd", "th"] where body.hasSuffix(suffix) {
-                    body = body.dropLast(2)
-                    break
-                }
+        case .decimal(let zero, _, let grouping):
+            var scalars = Array(text.unicodeScalars)
+            // As JSONata: an ordinal's last two characters are its suffix,
+            // whatever they are; irregular separators are removed, and of
+            // regular ones (`#:##0`) only commas.
+            if ordinal { scalars = Array(scalars.dropLast(2)) }
+            let separators: Set<Character> =
+                grouping.separators.isEmpty ? [] : grouping.regular != nil ? [","] : Set(grouping.separators.map(\.character))
+            scalars.removeAll { separators.contains(Character($0)) }
+            let digits = scalars.map { scalar in
+                (zero...zero + 9).contains(scalar.value) ? Unicode.Scalar(48 + scalar.value - zero)! : scalar
             }
-            for scalar in body.unicodeScalars {
-                if scalar.value >= zero && scalar.value <= zero + 9 {
-                    value = value * 10 + Double(scalar.value - zero)
-                    sawDigit = true
-                }
-            }
-            return sawDigit ? value : nil
+            return JavaScriptInteger.parse(String(String.UnicodeScalarView(digits)))
         case .roman:
             return Self.parseRoman(text.uppercased())
         case .words:
             return NumberWords.parse(text.lowercased())
         case .letters(let uppercase):
-            // In doubles: sixteen letters already pass Int's range.
-            var value: Double = 0
-            let base = uppercase ? UInt32(65) : UInt32(97)
-            for scalar in text.unicodeScalars {
-                guard scalar.value >= base && scalar.value < base + 26 else { return nil }
-                value = value * 26 + Double(scalar.value - base) + 1
-            }
+            // As JSONata: every UTF-16 code unit counts, a letter or not ("A"
+            // is 1, "Z" 26, "AA" 27); in doubles, as sixteen letters already
+            // pass Int's range.
+            let beforeFirst = uppercase ? 64.0 : 96.0
+            let value = text.utf16.reduce(0.0) { value, unit in value * 26 + Double(unit) - beforeFirst }
             return value.isFinite ? value : nil
         }
     }

@@ -23,21 +23,21 @@ extension FunctionLibrary {
             }
             return value.member(key)
         },
+        // An object becomes a sequence of one-field objects; an array, as in
+        // JSONata, the array of its elements spread and flattened at every
+        // depth, kept an array even with one element or none (`$spread([{}])`
+        // is `[]`); an empty array, undefined.
         NativeFunction("spread", "<x-:a<o>>") { _, arguments throws(JSONataError) in
             guard let value = arguments[argument: 0] else { return nil }
             var results: [Value] = []
-            for item in value.isArray ? value.asList : [value] {
-                guard let members = item.objectMembers else {
-                    results.append(item)
-                    continue
-                }
-                for member in members {
-                    var single = ObjectValue()
-                    single[member.key] = member.value
-                    results.append(.object(single))
-                }
+            guard value.isArray else {
+                guard value.isObject else { return value }
+                spread(value, into: &results)
+                return .array(results, .sequence)
             }
-            return .array(results, .sequence)
+            guard value.flattenedCount > 0 else { return nil }
+            spread(value, into: &results)
+            return .array(results, [])
         },
         NativeFunction("merge", "<a<o>:o>") { _, arguments throws(JSONataError) in
             guard let elements = arguments[argument: 0]?.arrayElements else { return nil }
@@ -76,11 +76,26 @@ extension FunctionLibrary {
             throw call.error(.userError, token: arguments[argument: 0].string ?? "")
         },
         NativeFunction("assert", "<bs?:x>") { call, arguments throws(JSONataError) in
-            guard case .bool(let condition)? = arguments[argument: 0]?.decodedScalar else {
-                throw call.error(.argumentMismatch, token: "1")
+            switch arguments[argument: 0]?.decodedScalar {
+            case .bool(true)?: return nil
+            // An undefined condition fails the assertion, as a false one does.
+            case .bool(false)?, nil: throw call.error(.assertionFailed, token: arguments[argument: 1].string ?? "")
+            default: throw call.error(.argumentMismatch, token: "1")
             }
-            if !condition { throw call.error(.assertionFailed, token: arguments[argument: 1].string ?? "") }
-            return nil
         },
     ]
+
+    private static func spread(_ value: Value, into results: inout [Value]) {
+        if let elements = value.arrayElements {
+            for element in elements { spread(element, into: &results) }
+        } else if let members = value.objectMembers {
+            for member in members {
+                var single = ObjectValue()
+                single[member.key] = member.value
+                results.append(.object(single))
+            }
+        } else {
+            results.append(value)
+        }
+    }
 }

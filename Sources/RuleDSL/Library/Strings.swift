@@ -13,7 +13,12 @@ extension FunctionLibrary {
             arguments[argument: 0].string.map { .number(Double($0.unicodeScalars.count)) }
         },
         NativeFunction("substring", "<s-nn?:s>") { _, arguments throws(JSONataError) in
-            guard let text = arguments[argument: 0].string, let start = arguments[argument: 1].number else { return nil }
+            guard let text = arguments[argument: 0].string else { return nil }
+            guard let start = arguments[argument: 1].number else {
+                // As JSONata: an undefined start is the beginning when no length
+                // follows, and leaves nothing when one does.
+                return .string(arguments[argument: 2] == nil ? text : "")
+            }
             let scalars = Array(text.unicodeScalars)
             var begin = start.saturatingInt()
             if begin < 0 { begin = max(0, scalars.count + begin) }

@@ -29,14 +29,13 @@ extension Evaluation {
                     // An array constructor after the first step keeps its arrays whole.
                     value = .array(elements, flags.union(.constructed))
                 }
-                for stage in step.stages {
-                    if case .predicate(let predicate) = stage { value = try filter(value, by: predicate, frame) }
-                }
+                value = try applyPredicates(step.stages, to: value, frame)
                 if let value { results.append(value) }
             }
             if index == steps.count - 1, results.count == 1, results[0].isArray, !results[0].isSequence {
-                // A single array from the last step is the result as it is.
-                guard keepSingleton else { return results[0] }
+                // A single array from the last step is the result as it is;
+                // so is an empty one under `[]` (`b[]` of `{"b": []}` is `[]`).
+                guard keepSingleton, results[0].flattenedCount > 0 else { return results[0] }
                 if case .array(_, let flags) = results[0], flags.contains(.constructed) {
                     return .array([results[0]], [.sequence, .keepSingleton])
                 }
@@ -69,6 +68,33 @@ extension Evaluation {
 
     /// Applies a predicate to a value: a number selects by index (negative
     /// from the end), anything else keeps the items for which it is true.
+    /// Applies the predicates among `stages` to `value`, in order. To
+    /// JSONata an undefined value is one undefined item: each predicate is
+    /// still evaluated on it (so `x[$error("e")]` fails when `x` is missing)
+    /// until one leaves it out; the result stays undefined.
+    func applyPredicates(_ stages: [Stage], to value: Value?, _ frame: Frame) throws(JSONataError) -> Value? {
+        var value = value
+        var undefinedSelected = true
+        for stage in stages {
+            guard case .predicate(let predicate) = stage else { continue }
+            if let current = value {
+                value = try filter(current, by: predicate, frame)
+            } else if undefinedSelected {
+                undefinedSelected = try selectsUndefined(predicate, frame)
+            }
+        }
+        return value
+    }
+
+    /// Whether `predicate` keeps the undefined item: an index 0 (or -1) or
+    /// a true test. A literal index is resolved without evaluation.
+    private func selectsUndefined(_ predicate: Node, _ frame: Frame) throws(JSONataError) -> Bool {
+        if case .number = predicate.kind, predicate.stages.isEmpty { return false }
+        let test = try evaluate(predicate, nil, frame)
+        if let indexes = numericIndexes(test) { return indexes.contains { matchesIndex($0, 0, 1) } }
+        return Self.truthy(test)
+    }
+
     func filter(_ value: Value?, by predicate: Node, _ frame: Frame) throws(JSONataError) -> Value? {
         guard let value else { return nil }
         let items = value.asList
@@ -124,42 +150,51 @@ extension Evaluation {
         _ items: [Value], _ terms: [SortTerm], _ frame: Frame, position: Int,
         bindings: [[String: Value]]?
     ) throws(JSONataError) -> [Int] {
-        var keys: [[Value?]] = []
-        for (index, item) in items.enumerated() {
-            let itemFrame = bindings.map { Frame(parent: frame, bindings: $0[index]) } ?? frame
-            var row: [Value?] = []
-            for term in terms {
-                let key = try evaluate(term.expression, item, itemFrame)?.decodedScalar
-                if let key {
-                    switch key {
-                    case .number, .string: break
-                    default: throw JSONataError(.sortNotComparable, position: position)
-                    }
-                }
-                row.append(key)
-            }
-            keys.append(row)
+        // Keys are evaluated when a comparison first needs them, as JSONata
+        // does: one item is never compared, so its keys are never evaluated
+        // or checked, and a later term is read only to break a tie.
+        var keys = [[Value??]](repeating: [Value??](repeating: nil, count: terms.count), count: items.count)
+        func key(_ item: Int, _ term: Int) throws(JSONataError) -> Value? {
+            if let known = keys[item][term] { return known }
+            let itemFrame = bindings.map { Frame(parent: frame, bindings: $0[item]) } ?? frame
+            let value = try evaluate(terms[term].expression, items[item], itemFrame)?.decodedScalar
+            keys[item][term] = .some(value)
+            return value
         }
-        var failure: JSONataError? = nil
-        let order = Array(items.indices).mergeSorted { left, right in
-            for (termIndex, term) in terms.enumerated() {
-                let comparison: Int
-                switch (keys[left][termIndex], keys[right][termIndex]) {
-                case (nil, nil): comparison = 0
-                case (nil, _): comparison = 1
-                case (_, nil): comparison = -1
-                case (.number(let a)?, .number(let b)?): comparison = a < b ? -1 : (a > b ? 1 : 0)
-                case (.string(let a)?, .string(let b)?): comparison = Self.compareStrings(a, b)
-                default:
-                    if failure == nil { failure = JSONataError(.sortTypeMismatch, position: position) }
-                    comparison = 0
+        return try Array(items.indices).mergeSorted { (left, right) throws(JSONataError) -> Bool in
+            for termIndex in terms.indices {
+                let leftKey = try key(left, termIndex)
+                let rightKey = try key(right, termIndex)
+                switch (leftKey, rightKey) {
+                case (nil, nil): continue
+                // An item without a key goes after one with a key, in either direction.
+                case (nil, _): return false
+                case (_, nil): return true
+                case (let leftKey?, let rightKey?):
+                    let comparison = try Self.compareSortKeys(leftKey, rightKey, position: position)
+                    if comparison != 0 { return terms[termIndex].descending ? comparison > 0 : comparison < 0 }
                 }
-                if comparison != 0 { return term.descending ? comparison > 0 : comparison < 0 }
             }
             return false
         }
-        if let failure { throw failure }
-        return order
+    }
+
+    private static func compareSortKeys(_ left: Value, _ right: Value, position: Int) throws(JSONataError) -> Int {
+        switch (left, right) {
+        case (.number(let a), .number(let b)): return a < b ? -1 : (a > b ? 1 : 0)
+        case (.string(let a), .string(let b)): return compareStrings(a, b)
+        case (.number, .string), (.string, .number):
+            throw JSONataError(
+                .sortTypeMismatch, position: position,
+                token: "\(describeSortKey(left)) and \(describeSortKey(right))")
+        default: throw JSONataError(.sortNotComparable, position: position)
+        }
+    }
+
+    /// A sort key as an error message shows it: a string in quotes, a number as written.
+    private static func describeSortKey(_ key: Value) -> String {
+        if let text = key.stringValue { return "\"\(text)\"" }
+        return (try? Stringify.string(key, position: 0)) ?? ""
     }
 
     /// Compares strings by UTF-16 code units, as JavaScript does.
@@ -292,18 +327,21 @@ extension Evaluation {
 }
 
 extension Array {
-    /// A stable merge sort by `areInIncreasingOrder` (Swift's sort is not guaranteed stable).
-    func mergeSorted(by areInIncreasingOrder: (Element, Element) -> Bool) -> [Element] {
+    /// A stable merge sort by `areInIncreasingOrder` (Swift's sort is not
+    /// guaranteed stable); the first error the comparison throws ends it.
+    func mergeSorted<Failure: Error>(
+        by areInIncreasingOrder: (Element, Element) throws(Failure) -> Bool
+    ) throws(Failure) -> [Element] {
         guard count > 1 else { return self }
         let middle = count / 2
-        let left = Array(self[..<middle]).mergeSorted(by: areInIncreasingOrder)
-        let right = Array(self[middle...]).mergeSorted(by: areInIncreasingOrder)
+        let left = try Array(self[..<middle]).mergeSorted(by: areInIncreasingOrder)
+        let right = try Array(self[middle...]).mergeSorted(by: areInIncreasingOrder)
         var result: [Element] = []
         result.reserveCapacity(count)
         var leftIndex = 0
         var rightIndex = 0
         while leftIndex < left.count && rightIndex < right.count {
-            if areInIncreasingOrder(right[rightIndex], left[leftIndex]) {
+            if try areInIncreasingOrder(right[rightIndex], left[leftIndex]) {
                 result.append(right[rightIndex])
                 rightIndex += 1
             } else {

@@ -198,13 +198,13 @@ final class Evaluation: Frame {
     // MARK: - Evaluate a node
 
     /// Whether a focus binding (`@$v`) on a node that stands alone has no
-    /// effect. JSONata makes a path of a lone field name, wildcard or
-    /// descendant step, so their focus binds per item; any other node
-    /// (`$@$i`, `[1,2]@$i`) is not a path, and its focus is ignored.
+    /// effect. JSONata makes a path of a lone field name, so its focus binds
+    /// per item; any other node (`*@$v`, `**@$v`, `$@$i`, `[1,2]@$i`) is not
+    /// a path, and its focus is ignored.
     static func focusIsInertOutsidePath(_ node: Node) -> Bool {
         guard node.focus != nil, node.ancestorSlot == nil else { return false }
         switch node.kind {
-        case .name, .wildcard, .descendants, .parent: return false
+        case .name, .parent: return false
         default: return true
         }
     }
@@ -229,12 +229,7 @@ final class Evaluation: Frame {
         } else if node.bindsPerItem, !Self.focusIsInertOutsidePath(node) {
             result = try evaluateTuplePath([node], keepSingleton: false, group: nil, input, frame)
         } else {
-            result = try evaluateKind(node, input, frame)
-            for stage in node.stages {
-                if case .predicate(let predicate) = stage {
-                    result = try filter(result, by: predicate, frame)
-                }
-            }
+            result = try applyPredicates(node.stages, to: try evaluateKind(node, input, frame), frame)
         }
         if let group = node.group, !node.isTuplePath {
             result = try groupBy(result, group, frame, position: node.position)
@@ -424,15 +419,26 @@ final class Evaluation: Frame {
         }
     }
 
+    /// `*`: the values of an object's fields, or the items of an array, with
+    /// arrays among them flattened at every depth (`*` on `{"a": [1, [2]]}`
+    /// is `[1, 2]`).
     private func wildcard(_ input: Value?) -> Value? {
         guard let input else { return nil }
         var results: [Value] = []
         if let members = input.objectMembers {
-            for member in members { appendFlattened(member.value, to: &results) }
-        } else if let elements = input.arrayElements {
-            for element in elements { appendFlattened(element, to: &results) }
+            for member in members { appendDeeplyFlattened(member.value, to: &results) }
+        } else if input.isArray {
+            appendDeeplyFlattened(input, to: &results)
         }
         return .array(results, .sequence)
+    }
+
+    private func appendDeeplyFlattened(_ value: Value, to results: inout [Value]) {
+        guard let elements = value.arrayElements else {
+            results.append(value)
+            return
+        }
+        for element in elements { appendDeeplyFlattened(element, to: &results) }
     }
 
     private func descendants(_ input: Value?) -> Value? {

@@ -145,7 +145,9 @@ struct Signature: Sendable {
     }
 
     private static func accepts(_ types: Types, _ symbol: Types) -> Bool {
-        if symbol == .missing { return true }
+        // An undefined argument fits every parameter but one that takes only
+        // a function: `$map([1], $undefined)` is an error, not undefined.
+        if symbol == .missing { return types != .function }
         // Any single value is accepted where an array is expected; it is wrapped.
         return elementFits(types, symbol) || types.contains(.array)
     }
@@ -219,7 +221,7 @@ struct Signature: Sendable {
                 continue
             }
             let symbol = Self.symbol(of: arguments[index])
-            if symbol == .missing { continue }
+            if symbol == .missing, parameter.types != .function { continue }
             guard Self.elementFits(parameter.types, symbol) else { return false }
         }
         return true

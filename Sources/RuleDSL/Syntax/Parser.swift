@@ -24,7 +24,7 @@ struct Parser {
     private static let bindingPowers: [String: Int] = [
         ".": 75, "[": 80, "]": 0, "{": 70, "}": 0, "(": 80, ")": 0, ",": 0, "@": 80, "#": 80, ";": 0,
         ":": 0, "?": 20, "+": 50, "-": 50, "*": 60, "/": 60, "%": 60, "|": 0, "=": 40, "<": 40,
-        ">": 40, "^": 40, "**": 60, "..": 20, ":=": 10, "!=": 40, "<=": 40, ">=": 40, "~>": 40,
+        ">": 40, "^": 40, "**": 60, ":=": 10, "!=": 40, "<=": 40, ">=": 40, "~>": 40,
         "?:": 40, "??": 40, "and": 30, "or": 25, "in": 40, "&": 50, "!": 0, "~": 0,
     ]
 
@@ -63,17 +63,31 @@ struct Parser {
         return Self.bindingPowers[symbol] ?? 0
     }
 
-    /// Moves to the next token. An operand may follow any symbol except a closing bracket.
+    /// Moves to the next token. An operand (and so a regular expression
+    /// rather than a division) may follow any symbol except a closing bracket
+    /// and the wildcard, descendant and parent steps.
     private mutating func advance() throws(JSONataError) {
         let operandExpected: Bool
         switch current.kind {
-        case .symbol(let symbol): operandExpected = ![")", "]", "}"].contains(symbol)
+        case .symbol(let symbol): operandExpected = !Self.operandEnds.contains(symbol)
         default: operandExpected = false
         }
         current = try lexer.next(operandExpected: operandExpected)
     }
 
-    private mutating func expect(_ symbol: String) throws(JSONataError) {
+    private static let operandEnds: Set<String> = [")", "]", "}", "*", "**", "%"]
+
+    /// Moves past the `]` of an empty predicate or the `)` of a sort. JSONata
+    /// reads a `/` after either as the start of a regular expression
+    /// (`a[] / 2` is an unterminated one), and so does this parser.
+    private mutating func advanceExpectingOperand() throws(JSONataError) {
+        current = try lexer.next(operandExpected: true)
+    }
+
+    /// Moves past `symbol`; with `operandFollows`, the next token is read
+    /// where an operand is expected (see ``advanceExpectingOperand()``).
+    /// - Throws: S0202 or S0203 when the current token is another.
+    private mutating func expect(_ symbol: String, operandFollows: Bool = false) throws(JSONataError) {
         guard current.symbol == symbol else {
             if case .end = current.kind {
                 throw JSONataError(.expectedTokenBeforeEnd, position: current.position, token: symbol)
@@ -82,7 +96,7 @@ struct Parser {
                 .expectedToken, position: current.position, token: symbol,
                 detail: "Expected \"\(symbol)\", got \"\(current.text)\"")
         }
-        try advance()
+        if operandFollows { try advanceExpectingOperand() } else { try advance() }
     }
 
     private mutating func expression(_ rightBindingPower: Int) throws(JSONataError) -> Node {
@@ -164,7 +178,7 @@ struct Parser {
             var items: [Node] = []
             if current.symbol != "]" {
                 while true {
-                    items.append(try expression(0))
+                    items.append(try arrayItem())
                     guard current.symbol == "," else { break }
                     try advance()
                 }
@@ -244,10 +258,12 @@ struct Parser {
                 otherwise = try expression(0)
             }
             return Node(.condition(left, then, otherwise), position: position)
+        // As in JSONata, the right side of `?:` and `??` extends as far as a
+        // condition's branch does: `a ?: b ? c : d` is `a ?: (b ? c : d)`.
         case "?:":
-            return Node(.elvis(left, try expression(40)), position: position)
+            return Node(.elvis(left, try expression(0)), position: position)
         case "??":
-            return Node(.coalesce(left, try expression(40)), position: position)
+            return Node(.coalesce(left, try expression(0)), position: position)
         case ":=":
             guard case .variable(let name) = left.kind, left.stages.isEmpty else {
                 throw JSONataError(.assignmentNotVariable, position: left.position)
@@ -307,9 +323,19 @@ struct Parser {
         }
     }
 
+    /// An item of an array constructor: an expression or a range `a..b`,
+    /// which JSONata allows nowhere else (`(1..3)` is a syntax error).
+    private mutating func arrayItem() throws(JSONataError) -> Node {
+        let item = try expression(0)
+        guard current.symbol == ".." else { return item }
+        let position = current.position
+        try advance()
+        return Node(.binary(.range, item, try expression(0)), position: position)
+    }
+
     private mutating func predicate(_ left: Node, position: Int) throws(JSONataError) -> Node {
         if current.symbol == "]" {
-            try advance()
+            try advanceExpectingOperand()
             if case .path(let steps, _) = left.kind, left.group == nil {
                 return left.with(kind: .path(steps, keepSingletonArray: true))
             }
@@ -340,7 +366,7 @@ struct Parser {
             guard current.symbol == "," else { break }
             try advance()
         }
-        try expect(")")
+        try expect(")", operandFollows: true)
         let sortStep = Node(.sort(terms), position: position)
         return try pathStep(left, sortStep)
     }
