@@ -6,7 +6,9 @@ extension Evaluation {
         var items: [Value?]
         if case .variable = steps[0].kind {
             items = [input]
-        } else if let input, input.isArray {
+        } else if let input, input.isArray, input.flattenedCount > 0 {
+            // An empty array is one item, so that the first step's
+            // predicates see it (`x[$error()]` fails on `[]`).
             items = input.asList
         } else {
             items = [input]

@@ -379,6 +379,12 @@ final class Evaluation: Frame {
     // MARK: - Navigation
 
     /// The value of field `name` of `input`; over an array, of each element, flattened.
+    /// A field's values across an array's items; undefined when no item has
+    /// the field, so that a predicate sees one undefined item, as in JSONata.
+    private static func foundInArray(_ results: [Value]) -> Value? {
+        results.isEmpty ? nil : .array(results, .sequence)
+    }
+
     func lookup(_ input: Value?, name: String, utf8: [UInt8]) -> Value? {
         guard let input else { return nil }
         switch input {
@@ -392,7 +398,7 @@ final class Evaluation: Frame {
                 for child in document.children(of: index) {
                     appendFlattened(lookup(Value.fromDocument(document, child), name: name, utf8: utf8), to: &results)
                 }
-                return .array(results, .sequence)
+                return Self.foundInArray(results)
             default:
                 return nil
             }
@@ -401,7 +407,7 @@ final class Evaluation: Frame {
         case .array(let items, _):
             var results: [Value] = []
             for item in items { appendFlattened(lookup(item, name: name, utf8: utf8), to: &results) }
-            return .array(results, .sequence)
+            return Self.foundInArray(results)
         default:
             return nil
         }

@@ -33,4 +33,20 @@ final class JSONataSuiteTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(Double(language.passed) / Double(language.total), languageFloor)
         XCTAssertGreaterThanOrEqual(Double(functions.passed) / Double(functions.total), functionFloor)
     }
+
+    /// Cases where this engine once differed from the reference engine
+    /// (jsonata-js 2.2.2), with the reference's answers, recorded by
+    /// `Scripts/differential/record.py`; they need nothing outside the repository.
+    func testCasesRecordedFromTheReferenceEngine() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Differential")
+        var suite = JSONataSuite(directory: folder)
+        suite.checksWrittenResults = true
+        let groups = try suite.groups()
+        XCTAssertGreaterThan(groups.count, 5)
+        for group in groups {
+            for result in try suite.run(group: group) where !result.passed {
+                XCTFail("\(group)/\(result.name): \(result.expression)\n  reference: \(result.expected)\n  this engine: \(result.actual)")
+            }
+        }
+    }
 }
