@@ -14,6 +14,10 @@ layout, and runs `rulecheck jsonata-suite` on them: every failure is a
 divergence.
 
     Scripts/differential/generate.py --oracle 'node ~/oracle/driver.js' --cases 100000 --out /tmp/differential
+    Scripts/differential/generate.py --oracle '...' --cases 0 --suite ../shared/jsonata-suite --mutations 20000
+
+Divergences are listed in OUT/divergences.json; record the ones fixed as
+regression cases with record.py.
 
 The reference is not part of this repository; CI does not need it.
 """
@@ -41,7 +45,15 @@ FUNCTIONS = {
     "reduce": [["arr", "fn2"], ["arr", "fn2", "any"]], "single": [["arr"], ["arr", "fn1"]], "fromMillis": [["num"], ["num", "dpic"]],
     "toMillis": [["str"]], "shuffle": None, "random": None, "now": None, "millis": None,
     "base64encode": [["str"]], "base64decode": [["str"]], "encodeUrlComponent": [["str"]], "decodeUrlComponent": [["str"]],
-    "match": [["str", "regex"]], "assert": [["any", "str"]], "error": [["str"]],
+    "match": [["str", "regex"], ["str", "regex", "num"]], "assert": [["any", "str"]], "error": [["str"]],
+    "encodeUrl": [["str"]], "decodeUrl": [["str"]], "sortBy": None, "eval": [["estr"], ["estr", "any"]],
+    "toMillisPicture": None, "replaceRegex": None, "splitRegex": None, "containsRegex": None,
+}
+# Calls whose name differs from the entry above (a second form of one function).
+EXTRA_CALLS = {
+    "sortBy": ("sort", [["arr", "fn2"]]), "toMillisPicture": ("toMillis", [["str", "dpic"]]),
+    "replaceRegex": ("replace", [["str", "regex", "str"], ["str", "regex", "fn1"]]),
+    "splitRegex": ("split", [["str", "regex"], ["str", "regex", "num"]]), "containsRegex": ("contains", [["str", "regex"]]),
 }
 PICTURES = ['"#,##0.00"', '"0.000e0"', '"#%"', '"000"', '"#.#"']
 INTEGER_PICTURES = ['"I"', '"w"', '"A"', '"0001"', '"#,##0"', '"1;o"']
@@ -98,8 +110,11 @@ class Generator:
         return text
 
     def function_call(self, depth):
-        name = self.choice([n for n, forms in FUNCTIONS.items() if forms])
-        form = self.choice(FUNCTIONS[name])
+        name = self.choice([n for n, forms in FUNCTIONS.items() if forms or n in EXTRA_CALLS])
+        forms = FUNCTIONS[name]
+        if name in EXTRA_CALLS:
+            name, forms = EXTRA_CALLS[name]
+        form = self.choice(forms)
         arguments = [self.argument(kind, depth + 1) for kind in form]
         if self.rng.random() < 0.1 and arguments:
             arguments.pop()
@@ -126,6 +141,8 @@ class Generator:
             return self.choice(DATE_PICTURES)
         if kind == "regex":
             return self.choice(REGEXES)
+        if kind == "estr":
+            return json.dumps(self.choice(["1 + 2", "a", "$count($)", "[1,2][0]", "(", "$x"]))
         if kind == "fn1":
             return "function($v, $i) {" + self.expression(depth) + "}"
         if kind == "fn2":
@@ -155,9 +172,35 @@ class Generator:
             return "($x := " + self.expression(depth + 1) + "; " + self.expression(depth + 1).replace("$v", "$x") + ")"
         if r < 0.95:
             return "-" + self.expression(depth + 1)
-        if r < 0.97:
+        if r < 0.955:
             return "[" + self.choice(["1", "0", "-2"]) + ".." + self.choice(["3", "0", "5"]) + "]"
-        return "(" + self.expression(depth + 1) + " ~> $string)"
+        if r < 0.965:
+            return self.lambda_use(depth)
+        if r < 0.972:
+            return "($ ~> |" + self.path(depth + 1) + "|" + self.choice(['{"x": 1}', '{"a": ' + self.expression(depth + 1) + '}', "{}"]) + \
+                self.choice(["", ', "a"', ', ["b", "c"]']) + "|)"
+        if r < 0.978:
+            return self.path(depth + 1) + ".%" + self.choice(["", ".%", "." + self.choice(FIELDS)])
+        if r < 0.985:
+            return self.path(depth + 1) + "{" + self.choice(["$string($)", "$type($)", json.dumps(self.choice(FIELDS))]) + ": " + \
+                self.choice(["$", "$count($)", "$sum($.*)", self.expression(depth + 1)]) + "}"
+        if r < 0.99:
+            return self.choice(["1e300", "-0", "9007199254740993", "1.7976931348623157e308", "5e-324", "0.1 + 0.2", '"\\u00e9"', '"\\ud83d\\ude00"'])
+        return "(" + self.expression(depth + 1) + " ~> $" + self.choice(["string", "count", "type", "exists", "boolean", "uppercase", "sum", "keys"]) + ")"
+
+    def lambda_use(self, depth):
+        body = self.expression(depth + 1)
+        r = self.rng.random()
+        if r < 0.3:
+            return "(function($v, $i){" + body + "})(" + self.expression(depth + 1) + ", " + self.choice(NUMBERS) + ")"
+        if r < 0.5:
+            signature = self.choice(["<n:n>", "<s-:s>", "<a<n>:n>", "<x?:x>", "<n-n?:n>", "<(sn)b?:x>", "<o:a>", "<f:x>"])
+            return "(function($v)" + signature + "{" + body + "})(" + self.expression(depth + 1) + ")"
+        if r < 0.65:
+            return "$substring(?, " + self.choice(["0", "1", "-1"]) + ")(" + self.expression(depth + 1) + ")"
+        if r < 0.8:
+            return "($f := function($n){$n <= 1 ? 1 : $n * $f($n - 1)}; $f(" + self.choice(["0", "3", "5", "-1", '"a"']) + "))"
+        return "($compose := function($f, $g){function($x){$g($f($x))}}; $compose($string, $length)(" + self.expression(depth + 1) + "))"
 
 
 def ask(oracle, cases):
@@ -178,6 +221,54 @@ def ask(oracle, cases):
     return ask(oracle, cases[:middle]) + ask(oracle, cases[middle:])
 
 
+MUTATIONS = [
+    (r"\b(\d+)\b", lambda m, rng: rng.choice(["0", "1", "-1", "2", "1.5", "1e21"])),
+    (r"(?<![=!<>])(=|!=|<=|>=|<|>)(?![=>])", lambda m, rng: rng.choice(["=", "!=", "<", "<=", ">", ">="])),
+    (r"(?<![+\-*/%])([+\-*/%])(?![>*])", lambda m, rng: rng.choice(["+", "-", "*", "/", "%"])),
+    (r"\[(\d+)\]", lambda m, rng: rng.choice(["[-1]", "[0]", "[1]", "[]", "[[0,1]]", "[$]"])),
+    (r"\b(and|or)\b", lambda m, rng: rng.choice(["and", "or"])),
+    (r"\$(\w+)\(", lambda m, rng: "$" + rng.choice([n for n, f in FUNCTIONS.items() if f]) + "("),
+    (r"\^\((<|>)?", lambda m, rng: "^(" + rng.choice(["", "<", ">"])),
+    (r'"[^"\\]*"', lambda m, rng: rng.choice(['""', '"a"', '"Hello"', '"1"', '"\\u00e9"'])),
+]
+
+
+def suite_cases(folder, rng, count):
+    """Mutations of the visible suite's expressions, each on its own case's input."""
+    import glob
+    import re
+    originals = []
+    for path in sorted(glob.glob(os.path.join(folder, "groups", "*", "*.json"))):
+        try:
+            with open(path) as file:
+                content = json.load(file)
+        except (ValueError, UnicodeDecodeError):
+            continue
+        for case in content if isinstance(content, list) else [content]:
+            if "expr" not in case or "timelimit" in case or "depth" in case:
+                continue
+            if case.get("dataset"):
+                try:
+                    with open(os.path.join(folder, "datasets", case["dataset"] + ".json")) as file:
+                        data = json.load(file)
+                except (OSError, ValueError):
+                    continue
+            else:
+                data = case.get("data")
+            originals.append((case["expr"], data, case.get("bindings", {})))
+    cases = []
+    while originals and len(cases) < count:
+        expr, data, bindings = rng.choice(originals)
+        for _ in range(rng.randint(1, 2)):
+            pattern, replace = rng.choice(MUTATIONS)
+            matches = list(re.finditer(pattern, expr))
+            if matches:
+                match = rng.choice(matches)
+                expr = expr[:match.start()] + replace(match, rng) + expr[match.end():]
+        cases.append({"expr": expr, "input": data, "bindings": bindings})
+    return cases
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--oracle", required=True, help="command that evaluates cases with the reference engine")
@@ -185,10 +276,15 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", default="/tmp/differential")
     parser.add_argument("--rulecheck", default=".build/release/rulecheck")
+    parser.add_argument("--suite", help="also mutate the expressions of the JSONata suite in this folder")
+    parser.add_argument("--mutations", type=int, default=0, help="how many suite mutations (with --suite)")
     args = parser.parse_args()
 
-    generator = Generator(random.Random(args.seed))
+    rng = random.Random(args.seed)
+    generator = Generator(rng)
     cases = [{"expr": generator.expression(), "input": generator.document(), "bindings": {}} for _ in range(args.cases)]
+    if args.suite:
+        cases += suite_cases(args.suite, rng, args.mutations)
     answers = []
     for start in range(0, len(cases), 500):
         answers += ask(args.oracle, cases[start:start + 500])
@@ -198,7 +294,7 @@ def main():
     os.makedirs(os.path.join(args.out, "datasets"), exist_ok=True)
     written = skipped = 0
     for index, (case, answer) in enumerate(zip(cases, answers)):
-        suite_case = {"expr": case["expr"], "data": case["input"], "bindings": {}, "timelimit": 1000, "depth": 200}
+        suite_case = {"expr": case["expr"], "data": case["input"], "bindings": case["bindings"], "timelimit": 1000, "depth": 200}
         text = json.dumps(answer)
         known = "value" in answer or answer.get("undefined") or answer.get("code")
         if not known or "<function>" in text or "<nonfinite" in text or "<undefined>" in text:

@@ -30,9 +30,15 @@ extension FunctionLibrary {
             // One element is never compared: it is neither checked nor passed to the comparator.
             guard elements.count > 1 else { return .array(elements, []) }
             if case .function(let comparator)? = arguments[argument: 1] {
-                // The comparator says whether its first argument goes after its second.
+                // The comparator says whether its first argument goes after its
+                // second, read as JavaScript reads a condition: any array or
+                // object, even an empty one, is true.
                 let sorted = try elements.mergeSorted { (earlier, later) throws(JSONataError) -> Bool in
-                    Evaluation.truthy(try call.call(comparator, [later, earlier]))
+                    switch try call.call(comparator, [later, earlier])?.decodedScalar {
+                    case nil, .null?, .bool(false)?, .number(0)?, .string("")?: return false
+                    case .number(let number)?: return !number.isNaN
+                    default: return true
+                    }
                 }
                 return .array(sorted, [])
             }

@@ -105,7 +105,8 @@ struct IntegerPicture {
             throw JSONataError(.numberOverflow, position: position, token: JSONNumberFormatting.javaScriptString(value))
         }
         let negative = value < 0
-        let magnitude = abs(value).rounded(.towardZero)
+        // A fraction is dropped toward negative infinity, as JSONata does (-0.5 is written as -1).
+        let magnitude = abs(value.rounded(.down))
         var text: String
         switch format {
         case .decimal(let zero, let minimumDigits, let grouping):

@@ -200,10 +200,8 @@ extension Evaluation {
             return .function(FunctionValue(.composed(first, second)))
         }
         if case .call(let functionNode, let argumentNodes) = right.kind, right.stages.isEmpty {
-            let functionValue = try evaluate(functionNode, input, frame)
-            guard case .function(let function)? = functionValue else {
-                throw JSONataError(.applyNotFunction, position: position)
-            }
+            // A call that names no function fails as the call would (T1006, T1008).
+            let function = try callee(functionNode, input, frame, partial: argumentNodes.contains { $0 == nil })
             var parts: [PartialArgument] = [.bound(value)]
             for argumentNode in argumentNodes {
                 guard let argumentNode else {

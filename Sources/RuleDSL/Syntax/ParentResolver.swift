@@ -24,10 +24,12 @@ enum ParentResolver {
         }
     }
 
-    /// Whether a step navigates into its input, so that its output has a parent.
+    /// Whether a step navigates into its input, so that its output has a
+    /// parent. Descendants (`**`) come from many depths: JSONata gives them
+    /// no parent.
     private static func navigates(_ step: Node) -> Bool {
         switch step.kind {
-        case .name, .wildcard, .descendants, .parent, .sort, .block: return true
+        case .name, .wildcard, .parent, .sort, .block: return true
         default: return false
         }
     }
