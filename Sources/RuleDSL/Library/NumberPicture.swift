@@ -166,6 +166,10 @@ struct NumberPicture {
             }
         }
         result.maximumFractionDigits = fractionDigits
+        if result.minimumIntegerDigits == 0 && result.minimumFractionDigits == 0 && result.maximumFractionDigits > 0 {
+            // Some digit is written: `#.#` formats 5 as "5.0" and 0 as ".0".
+            result.minimumFractionDigits = 1
+        }
         if result.minimumIntegerDigits == 0 && result.maximumFractionDigits == 0 {
             if result.minimumExponentDigits > 0 {
                 result.minimumFractionDigits = 1
@@ -227,16 +231,8 @@ struct NumberPicture {
         if magnitude.isInfinite { return prefix + properties.infinity + picture.suffix }
         var exponent = 0
         if picture.minimumExponentDigits > 0, magnitude != 0 {
-            // Scale so that the integer part has `scalingFactor` digits.
-            let digitsBeforePoint = Int((log10(magnitude)).rounded(.down)) + 1
-            exponent = digitsBeforePoint - picture.scalingFactor
+            exponent = Self.exponent(of: magnitude, integerDigits: picture.scalingFactor)
             magnitude = Self.shift(magnitude, by: -exponent)
-            // Rounding may carry into another digit (9.99 -> 10.0).
-            let rounded = FunctionLibrary.roundHalfEven(magnitude, precision: picture.maximumFractionDigits)
-            if rounded >= pow(10, Double(max(picture.scalingFactor, 0))) && picture.scalingFactor > 0 || (picture.scalingFactor == 0 && rounded >= 1) {
-                exponent += 1
-                magnitude = Self.shift(magnitude, by: -1)
-            }
         }
         let rounded = FunctionLibrary.roundHalfEven(magnitude, precision: picture.maximumFractionDigits)
         var (integerDigits, fractionDigits) = Self.splitDigits(rounded, fractionDigits: picture.maximumFractionDigits)
@@ -279,6 +275,18 @@ struct NumberPicture {
 
     private func mapDigit(_ digit: Character) -> Character {
         Character(Unicode.Scalar(properties.zeroDigit + UInt32(digit.wholeNumberValue ?? 0)) ?? "0")
+    }
+
+    /// The exponent that leaves `integerDigits` (N) digits before the
+    /// point, as JSONata scales: a value above 10^N is divided by ten until
+    /// it is at most 10^N, one below 10^(N-1) multiplied until it is at
+    /// least that. So 100 with `0.0e0` is 10.0e1, and a rounding that
+    /// carries (9.99 to 10.0) is not scaled again.
+    private static func exponent(of magnitude: Double, integerDigits: Int) -> Int {
+        let digits = log10(magnitude)
+        if digits > Double(integerDigits) { return Int((digits - Double(integerDigits)).rounded(.up)) }
+        if digits < Double(integerDigits - 1) { return Int(digits.rounded(.down)) - (integerDigits - 1) }
+        return 0
     }
 
     private static func shift(_ value: Double, by places: Int) -> Double {
