@@ -252,7 +252,9 @@ extension Evaluation {
             if case .sort(let terms) = step.kind {
                 let values = tuples.map { $0.value ?? .null }
                 let order = try sortOrder(values, terms, frame, position: step.position, bindings: tuples.map(\.bindings))
-                tuples = order.map { tuples[$0] }
+                // Index bindings and predicates after a sort see the sorted order.
+                tuples = try applyStages(step.stages, step, order.map { tuples[$0] }, frame)
+                if tuples.isEmpty { break }
                 continue
             }
             var next: [Tuple] = []

@@ -244,6 +244,13 @@ struct Parser {
                 throw JSONataError(.focusNotVariable, position: current.position, token: symbol)
             }
             try advance()
+            // After a sort (`a^(x)#$i`) the binding belongs to the sort step,
+            // the last of the path the sort made.
+            if case .path(var steps, let keep) = left.kind, left.group == nil, let last = steps.last, case .sort = last.kind {
+                guard symbol == "#" else { throw JSONataError(.bindingAfterSort, position: position) }
+                steps[steps.count - 1] = last.with(stages: last.stages + [.indexBinding(name)])
+                return left.with(kind: .path(steps, keepSingletonArray: keep))
+            }
             if symbol == "@" {
                 guard left.stages.isEmpty else { throw JSONataError(.bindingAfterPredicate, position: position) }
                 if case .sort = left.kind { throw JSONataError(.bindingAfterSort, position: position) }
