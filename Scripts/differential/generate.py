@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import random
+import signal
 import subprocess
 import sys
 
@@ -207,13 +208,18 @@ def ask(oracle, cases):
     """The oracle's answers to `cases`; a batch that crashes the oracle or
     runs too long (a hostile case: a huge range, runaway recursion) is split
     until the case to blame is alone, and that case gets no answer ({})."""
+    # Its own process group, so that a timeout stops the oracle and not only its shell.
+    process = subprocess.Popen(oracle, shell=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True, start_new_session=True)
     try:
-        run = subprocess.run(oracle, shell=True, input="\n".join(json.dumps(c) for c in cases) + "\n",
-                             capture_output=True, text=True, timeout=60)
-        answers = [json.loads(line) for line in run.stdout.splitlines()]
-        if run.returncode == 0 and len(answers) == len(cases):
+        output, _ = process.communicate("\n".join(json.dumps(c) for c in cases) + "\n", timeout=30)
+        answers = [json.loads(line) for line in output.splitlines()]
+        if process.returncode == 0 and len(answers) == len(cases):
             return answers
     except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+    except ValueError:
         pass
     if len(cases) == 1:
         return [{}]
@@ -269,6 +275,20 @@ def suite_cases(folder, rng, count):
     return cases
 
 
+def area(failure):
+    """A divergence's kind: which side fails, or what differs."""
+    expected, actual = str(failure["expected"]), str(failure["actual"])
+    if expected.startswith("error") and actual.startswith("error"):
+        return "both fail, with different codes"
+    if expected.startswith("error"):
+        return "the reference fails, this engine does not"
+    if actual.startswith("error"):
+        return "this engine fails, the reference does not"
+    if "undefined" in (expected, actual):
+        return "undefined on one side"
+    return "different values"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--oracle", required=True, help="command that evaluates cases with the reference engine")
@@ -314,6 +334,12 @@ def main():
     print(f"{written} cases compared ({skipped} without a JSON answer skipped): {result['passed']} agree, {result['failed']} diverge")
     with open(os.path.join(args.out, "divergences.json"), "w") as file:
         json.dump(result["failures"], file, indent=1, ensure_ascii=False)
+    areas = {}
+    for failure in result["failures"]:
+        areas.setdefault(area(failure), []).append(failure)
+    print("divergences by kind:")
+    for name, failures in sorted(areas.items(), key=lambda item: -len(item[1])):
+        print(f"  {len(failures):6d}  {name}")
     for failure in result["failures"][:40]:
         print(f"  {failure['expr']}\n    reference: {failure['expected']}\n    this engine: {failure['actual']}")
 

@@ -34,6 +34,11 @@ extension Evaluation {
                 value = try applyPredicates(step.stages, to: value, frame)
                 if let value { results.append(value) }
             }
+            if index == 0, case .array = step.kind, step.stages.isEmpty, results.count == 1, results[0].flattenedCount == 0 {
+                // As JSONata: a path that starts from an empty array
+                // constructor is that empty array (`[].a` is `[]`).
+                return .array([], [])
+            }
             if index == steps.count - 1, results.count == 1, results[0].isArray, !results[0].isSequence {
                 // A single array from the last step is the result as it is;
                 // so is an empty one under `[]` (`b[]` of `{"b": []}` is `[]`).

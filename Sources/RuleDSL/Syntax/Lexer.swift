@@ -124,12 +124,12 @@ struct Lexer {
         }
     }
 
-    /// A name runs to the next whitespace or operator character.
+    /// A name runs to the next whitespace or operator character; as in
+    /// JSONata, quotes and `$` inside it are part of it (`a"b` is the field
+    /// `a"b`, `$a$b` the variable `a$b`).
     private mutating func readName() -> String {
         let start = position
-        while let character = peek(), !character.isWhitespace, !Self.operatorCharacters.contains(character),
-            character != "\"", character != "'", character != "`", !(character == "$" && position > start)
-        {
+        while let character = peek(), !character.isWhitespace, !Self.operatorCharacters.contains(character) {
             position += 1
         }
         return String(characters[start..<position])
