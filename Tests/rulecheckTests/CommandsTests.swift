@@ -157,6 +157,28 @@ final class CommandsTests: XCTestCase {
         XCTAssertEqual(result.standardOutput, "5 passed, 0 failed\n")
     }
 
+    /// The performance guard: no scenario allocates more per conversion
+    /// than the limit kept in the repository for this build.
+    func testNoScenarioAllocatesMoreThanItsLimit() throws {
+        #if DEBUG
+            let configuration = "debug"
+        #else
+            let configuration = "release"
+        #endif
+        let result = try RuleCheckProcess.run(["bench", "--allocation-limits", path("Tests/Performance/allocation-limits.json")])
+        XCTAssertEqual(result.status, 0, result.standardOutput + result.standardError)
+        let checked = result.standardOutput.split(separator: "\n").filter { $0.contains(" allocations per conversion, \(configuration) limit ") && $0.hasSuffix(": ok") }
+        XCTAssertEqual(checked.count, 5, result.standardOutput)
+    }
+
+    func testAnAllocationLimitThatIsExceededFails() throws {
+        let limits = try temporaryFile(
+            "limits.json", #"{"debug": {"S3": 1}, "release": {"S3": 1}}"#)
+        let result = try RuleCheckProcess.run(["bench", "--scenario", "S3", "--allocation-limits", limits])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.standardOutput.contains("S3: ") && result.standardOutput.hasSuffix("EXCEEDS THE LIMIT\n"), result.standardOutput)
+    }
+
     func testJSONataSuiteCommandReportsPerGroupAndClosingLine() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("suite-\(UUID().uuidString)")
         let group = root.appendingPathComponent("groups/arithmetic")

@@ -37,6 +37,16 @@ struct BenchCommand: ParsableCommand {
             valueName: "directory"))
     var writeInputs: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Count each scenario's allocations per conversion, without timing, and fail where one exceeds its limit in FILE.",
+            discussion: """
+                FILE is JSON: {"release": {"S1": 60, ...}, "debug": {...}}; the build's own configuration applies. \
+                A performance guard: limits only ever go down.
+                """,
+            valueName: "file"))
+    var allocationLimits: String?
+
     static func write(_ scenarios: [BenchScenario], to directory: String) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         for scenario in scenarios {
@@ -64,6 +74,10 @@ struct BenchCommand: ParsableCommand {
             }
         }
         if failed { throw ExitCode(1) }
+        if let allocationLimits {
+            try checkAllocations(scenarios, limitsFile: allocationLimits)
+            return
+        }
         if verifyOnly {
             print("\(scenarios.count) passed, 0 failed")
             return
@@ -159,17 +173,53 @@ struct BenchCommand: ParsableCommand {
                 writer.bytes.removeAll(keepingCapacity: true)
             }
         }
-        allocation_counter_set_enabled(1)
-        let before = allocation_counter_value()
-        let counted = 50
-        for _ in 0..<counted { _ = try scenario.convert() }
-        let allocations = Double(allocation_counter_value() - before) / Double(counted)
-        allocation_counter_set_enabled(0)
+        let allocations = try Self.allocationsPerConversion(scenario)
         var threads: [(Int, Double)] = []
         if scenario.name == "S1" || scenario.name == "S4" {
             threads = throughputs(scenario, conversionSeconds: conversion.median)
         }
         return Result(scenario: scenario, conversion: conversion, floor: floor, allocations: allocations, threads: threads)
+    }
+
+    /// The mean allocations of one conversion over 50, after a warm-up one.
+    private static func allocationsPerConversion(_ scenario: BenchScenario) throws -> Double {
+        _ = try scenario.convert()
+        allocation_counter_set_enabled(1)
+        defer { allocation_counter_set_enabled(0) }
+        let before = allocation_counter_value()
+        let counted = 50
+        for _ in 0..<counted { _ = try scenario.convert() }
+        return Double(allocation_counter_value() - before) / Double(counted)
+    }
+
+    #if DEBUG
+        private static let buildConfiguration = "debug"
+    #else
+        private static let buildConfiguration = "release"
+    #endif
+
+    /// Compares each scenario's allocations with its limit for this build.
+    /// - Throws: a validation error for an unreadable file or a scenario
+    ///   without a limit; exit code 1 when a scenario exceeds its limit.
+    private func checkAllocations(_ scenarios: [BenchScenario], limitsFile: String) throws {
+        guard allocation_counter_available() != 0 else {
+            throw ValidationError("allocations cannot be counted on this platform (glibc's allocator is needed)")
+        }
+        let limits = try JSONValue(parsing: Array(try Data(contentsOf: URL(fileURLWithPath: limitsFile))))
+        guard case .object(let limitsByConfiguration) = limits, case .object(let ownLimits)? = limitsByConfiguration[Self.buildConfiguration] else {
+            throw ValidationError("\(limitsFile): no \"\(Self.buildConfiguration)\" object of limits per scenario")
+        }
+        var exceeded = false
+        for scenario in scenarios {
+            guard case .number(let limit)? = ownLimits[scenario.name] else {
+                throw ValidationError("\(limitsFile): no \(Self.buildConfiguration) limit for \(scenario.name)")
+            }
+            let allocations = try Self.allocationsPerConversion(scenario)
+            let verdict = allocations <= limit.doubleValue ? "ok" : "EXCEEDS THE LIMIT"
+            print("\(scenario.name): " + String(format: "%.1f", allocations) + " allocations per conversion, \(Self.buildConfiguration) limit \(limit): \(verdict)")
+            exceeded = exceeded || allocations > limit.doubleValue
+        }
+        if exceeded { throw ExitCode(1) }
     }
 
     private static func now() -> Double {
