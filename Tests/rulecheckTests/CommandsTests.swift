@@ -167,7 +167,9 @@ final class CommandsTests: XCTestCase {
         #endif
         let result = try RuleCheckProcess.run(["bench", "--allocation-limits", path("Tests/Performance/allocation-limits.json")])
         XCTAssertEqual(result.status, 0, result.standardOutput + result.standardError)
-        let checked = result.standardOutput.split(separator: "\n").filter { $0.contains(" allocations per conversion, \(configuration) limit ") && $0.hasSuffix(": ok") }
+        let checked = result.standardOutput.split(separator: "\n").filter {
+            $0.contains(" allocations per conversion, \(configuration) limit ") && $0.hasSuffix(": ok")
+        }
         XCTAssertEqual(checked.count, 5, result.standardOutput)
     }
 

@@ -216,7 +216,8 @@ struct BenchCommand: ParsableCommand {
             }
             let allocations = try Self.allocationsPerConversion(scenario)
             let verdict = allocations <= limit.doubleValue ? "ok" : "EXCEEDS THE LIMIT"
-            print("\(scenario.name): " + String(format: "%.1f", allocations) + " allocations per conversion, \(Self.buildConfiguration) limit \(limit): \(verdict)")
+            let count = String(format: "%.1f", allocations)
+            print("\(scenario.name): \(count) allocations per conversion, \(Self.buildConfiguration) limit \(limit): \(verdict)")
             exceeded = exceeded || allocations > limit.doubleValue
         }
         if exceeded { throw ExitCode(1) }
