@@ -306,8 +306,10 @@ def main():
     if args.suite:
         cases += suite_cases(args.suite, rng, args.mutations)
     answers = []
-    for start in range(0, len(cases), 500):
-        answers += ask(args.oracle, cases[start:start + 500])
+    for start in range(0, len(cases), 200):
+        answers += ask(args.oracle, cases[start:start + 200])
+        print(f"\r{len(answers)} of {len(cases)} answered by the reference", end="", file=sys.stderr, flush=True)
+    print(file=sys.stderr)
 
     group = os.path.join(args.out, "groups", "generated")
     os.makedirs(group, exist_ok=True)

@@ -244,19 +244,15 @@ struct Parser {
                 throw JSONataError(.focusNotVariable, position: current.position, token: symbol)
             }
             try advance()
-            // After a sort (`a^(x)#$i`) the binding belongs to the sort step,
-            // the last of the path the sort made.
-            if case .path(var steps, let keep) = left.kind, left.group == nil, let last = steps.last, case .sort = last.kind {
-                guard symbol == "#" else { throw JSONataError(.bindingAfterSort, position: position) }
-                steps[steps.count - 1] = last.with(stages: last.stages + [.indexBinding(name)])
+            // As JSONata: a focus on a grouped result is ignored.
+            if symbol == "@", left.group != nil { return left }
+            // After a sort (`a^(x)#$i`) or `[]` (`a[]@$v`) the binding
+            // belongs to the last step of the path that made.
+            if case .path(var steps, let keep) = left.kind, left.group == nil, let last = steps.last {
+                steps[steps.count - 1] = try binding(symbol, name, on: last, position: position)
                 return left.with(kind: .path(steps, keepSingletonArray: keep))
             }
-            if symbol == "@" {
-                guard left.stages.isEmpty else { throw JSONataError(.bindingAfterPredicate, position: position) }
-                if case .sort = left.kind { throw JSONataError(.bindingAfterSort, position: position) }
-                return left.with(focus: .some(name))
-            }
-            return left.with(stages: left.stages + [.indexBinding(name)])
+            return try binding(symbol, name, on: left, position: position)
         case "?":
             let then = try expression(0)
             var otherwise: Node? = nil
@@ -285,6 +281,17 @@ struct Parser {
             let right = try expression(Self.bindingPowers[symbol] ?? 0)
             return Node(.binary(binaryOperator, left, right), position: position)
         }
+    }
+
+    /// `step` with a focus (`@`) or index (`#`) binding of `name`.
+    /// - Throws: S0215 for a focus after a predicate, S0216 after a sort.
+    private func binding(_ symbol: String, _ name: String, on step: Node, position: Int) throws(JSONataError) -> Node {
+        guard symbol == "@" else { return step.with(stages: step.stages + [.indexBinding(name)]) }
+        if step.stages.contains(where: { if case .predicate = $0 { return true } else { return false } }) {
+            throw JSONataError(.bindingAfterPredicate, position: position)
+        }
+        if case .sort = step.kind { throw JSONataError(.bindingAfterSort, position: position) }
+        return step.with(focus: .some(name))
     }
 
     /// Appends `step` to the path `left` (or starts a path).
