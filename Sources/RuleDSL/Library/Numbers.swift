@@ -33,13 +33,15 @@ extension FunctionLibrary {
             return .number(roundHalfEven(value, precision: (arguments[argument: 1].number ?? 0).saturatingInt()))
         },
         NativeFunction("power", "<n-n:n>") { call, arguments throws(JSONataError) in
-            guard let base = arguments[argument: 0].number, let exponent = arguments[argument: 1].number else { return nil }
+            guard let base = arguments[argument: 0].number else { return nil }
+            // As JSONata: a missing exponent makes no number (D3061), a missing base no result.
+            let exponent = arguments[argument: 1].number ?? .nan
             let result = pow(base, exponent)
             guard result.isFinite else {
                 throw call.error(
                     .powerNotRepresentable, token: JSONNumberFormatting.javaScriptString(base),
                     detail:
-                        "The power function has resulted in a value that cannot be represented as a JSON number: base=\(JSONNumberFormatting.javaScriptString(base)), exponent=\(JSONNumberFormatting.javaScriptString(exponent))"
+                        "The power function has resulted in a value that cannot be represented as a JSON number: base=\(JSONNumberFormatting.javaScriptString(base)), exponent=\(exponent.isNaN ? "undefined" : JSONNumberFormatting.javaScriptString(exponent))"
                 )
             }
             return .number(result)
