@@ -206,13 +206,14 @@ class Generator:
 
 def ask(oracle, cases):
     """The oracle's answers to `cases`; a batch that crashes the oracle or
-    runs too long (a hostile case: a huge range, runaway recursion) is split
-    until the case to blame is alone, and that case gets no answer ({})."""
+    runs too long (a hostile case: a huge range, runaway recursion, a loop
+    in the reference itself) is split in eight until the case to blame is
+    alone, and that case gets no answer ({})."""
     # Its own process group, so that a timeout stops the oracle and not only its shell.
     process = subprocess.Popen(oracle, shell=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                stderr=subprocess.DEVNULL, text=True, start_new_session=True)
     try:
-        output, _ = process.communicate("\n".join(json.dumps(c) for c in cases) + "\n", timeout=30)
+        output, _ = process.communicate("\n".join(json.dumps(c) for c in cases) + "\n", timeout=10)
         answers = [json.loads(line) for line in output.splitlines()]
         if process.returncode == 0 and len(answers) == len(cases):
             return answers
@@ -223,8 +224,8 @@ def ask(oracle, cases):
         pass
     if len(cases) == 1:
         return [{}]
-    middle = len(cases) // 2
-    return ask(oracle, cases[:middle]) + ask(oracle, cases[middle:])
+    size = (len(cases) + 7) // 8
+    return [answer for start in range(0, len(cases), size) for answer in ask(oracle, cases[start:start + size])]
 
 
 MUTATIONS = [
