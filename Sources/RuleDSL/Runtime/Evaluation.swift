@@ -209,6 +209,15 @@ final class Evaluation: Frame {
         }
     }
 
+    /// Whether `step` navigates into its input: a field name, wildcard,
+    /// descendant or parent step.
+    private static func navigates(_ step: Node) -> Bool {
+        switch step.kind {
+        case .name, .wildcard, .descendants, .parent: return true
+        default: return false
+        }
+    }
+
     /// Evaluates `node` against `input`: its own value, then its predicates
     /// and group-by, then a result sequence of one item stands for the item.
     func evaluate(_ node: Node, _ input: Value?, _ frame: Frame) throws(JSONataError) -> Value? {
@@ -321,6 +330,15 @@ final class Evaluation: Frame {
         case .descendants: return descendants(input)
         case .parent(let slot): return frame.lookup(slot)
         case .path(let steps, let keepSingleton):
+            if keepSingleton, steps.count == 1, steps[0].stages.isEmpty, !Self.navigates(steps[0]) {
+                // As JSONata: `[]` wraps a single value in an array only after
+                // a step that navigates (`a[]`, `*[]`); elsewhere it only keeps
+                // a sequence of one an array (`$map([1], $f)[]` is `[1]`, but
+                // `$[]`, `"s"[]` and `$string(1)[]` are their value).
+                let value = try evaluateKind(steps[0], input, frame)
+                guard case .array(let items, let flags)? = value, flags.contains(.sequence) else { return collapse(value) }
+                return .array(items, flags.union(.keepSingleton))
+            }
             if node.isTuplePath {
                 return try evaluateTuplePath(steps, keepSingleton: keepSingleton, group: node.group, input, frame)
             }
@@ -433,6 +451,9 @@ final class Evaluation: Frame {
         var results: [Value] = []
         if let members = input.objectMembers {
             for member in members { appendDeeplyFlattened(member.value, to: &results) }
+            // As JSONata: when the first field holds an array, the values are
+            // an array that one value does not collapse (`*` of `{"a": ["y"]}` is `["y"]`).
+            if let first = members.first, first.value.isArray { return .array(results, []) }
         } else if input.isArray {
             appendDeeplyFlattened(input, to: &results)
         }
