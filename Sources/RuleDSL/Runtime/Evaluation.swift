@@ -456,6 +456,9 @@ final class Evaluation: Frame {
             if let first = members.first, first.value.isArray { return .array(results, []) }
         } else if input.isArray {
             appendDeeplyFlattened(input, to: &results)
+        } else {
+            // A scalar has no fields: undefined, which a predicate still sees as one item.
+            return nil
         }
         return .array(results, .sequence)
     }

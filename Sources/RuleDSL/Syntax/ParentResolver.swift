@@ -25,11 +25,11 @@ enum ParentResolver {
     }
 
     /// Whether a step navigates into its input, so that its output has a
-    /// parent. Descendants (`**`) come from many depths: JSONata gives them
-    /// no parent.
+    /// parent. Descendants (`**`) come from many depths, and a sort reorders
+    /// what came before: JSONata gives neither a parent.
     private static func navigates(_ step: Node) -> Bool {
         switch step.kind {
-        case .name, .wildcard, .parent, .sort, .block: return true
+        case .name, .wildcard, .parent, .block: return true
         default: return false
         }
     }
