@@ -236,7 +236,8 @@ final class Evaluation: Frame {
         if node.bindsPerItem, case .path = node.kind {
             result = try evaluateKind(node, input, frame)
         } else if node.bindsPerItem, !Self.focusIsInertOutsidePath(node) {
-            result = try evaluateTuplePath([node], keepSingleton: false, group: nil, input, frame)
+            // A group-by here (`a#$i{...}`) groups the items with their bindings.
+            return collapse(try evaluateTuplePath([node], keepSingleton: false, group: node.group, input, frame))
         } else {
             result = try applyPredicates(node.stages, to: try evaluateKind(node, input, frame), frame)
         }
