@@ -72,7 +72,8 @@ extension FunctionLibrary {
         NativeFunction("formatBase", "<n-n?:s>") { call, arguments throws(JSONataError) in
             guard let value = arguments[argument: 0].number else { return nil }
             let requestedRadix = arguments[argument: 1].number ?? 10
-            let radix = requestedRadix.saturatingInt()
+            // Rounded half to even, as JSONata rounds: 3.5 is base 4, 2.5 base 2.
+            let radix = roundHalfEven(requestedRadix, precision: 0).saturatingInt()
             guard (2...36).contains(radix) else {
                 throw call.error(.radixOutOfRange, token: JSONNumberFormatting.javaScriptString(requestedRadix))
             }

@@ -83,7 +83,9 @@ extension FunctionLibrary {
             var limit = Int.max
             if let requested = arguments[argument: 2].number {
                 guard requested >= 0 else { throw call.error(.splitLimitNegative) }
-                limit = requested.saturatingInt()
+                // As JSONata: a matcher splits while fewer parts than the limit
+                // exist (a limit of 1.5 keeps 2), a string as JavaScript's split (1).
+                limit = arguments[argument: 1]?.isFunction == true ? Self.matchLimit(requested) : requested.saturatingInt()
             }
             var parts: [String]
             switch arguments[argument: 1] {
@@ -122,7 +124,7 @@ extension FunctionLibrary {
             var limit = Int.max
             if let requested = arguments[argument: 2].number {
                 guard requested >= 0 else { throw call.error(.matchLimitNegative) }
-                limit = requested.saturatingInt()
+                limit = Self.matchLimit(requested)
             }
             let found = try matches(call, function, in: text, limit: limit, functionName: "match")
             let objects = found.map { match -> Value in
@@ -156,6 +158,12 @@ extension FunctionLibrary {
         },
     ]
 
+    /// How many matches a limit allows: JSONata goes on while fewer than
+    /// `limit` were found, so a fraction counts as the next whole number.
+    static func matchLimit(_ requested: Double) -> Int {
+        requested.rounded(.up).saturatingInt()
+    }
+
     /// Collapses runs of whitespace to one space and trims both ends, as `$trim` does.
     static func normalizeWhitespace(_ text: String) -> String {
         var result = ""
@@ -177,7 +185,7 @@ extension FunctionLibrary {
         var limit = Int.max
         if let requested = arguments[argument: 3].number {
             guard requested >= 0 else { throw call.error(.replaceLimitNegative) }
-            limit = requested.saturatingInt()
+            limit = matchLimit(requested)
         }
         let replacement = arguments[argument: 2]
         if case .function(let function)? = arguments[argument: 1] {

@@ -235,6 +235,9 @@ extension Evaluation {
         let tuples = try tupleStream(steps, input, frame)
         if let group {
             let values = tuples.compactMap(\.value)
+            // No item binds anything: no group (a plain path's group-by
+            // still runs once on undefined, as JSONata does).
+            if values.isEmpty { return .object(ObjectValue()) }
             let bindings = tuples.filter { $0.value != nil }.map(\.bindings)
             return try groupBy(.array(values, .sequence), group, frame, position: steps[0].position, tupleBindings: bindings)
         }

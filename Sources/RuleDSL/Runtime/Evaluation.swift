@@ -580,13 +580,23 @@ final class Evaluation: Frame {
         }
         var result = ObjectValue()
         for group in groups {
-            let context: Value? = group.items.count == 1 ? group.items[0] : (group.items.isEmpty ? nil : .array(group.items, .sequence))
+            let context = Self.groupContext(group.items)
             let groupFrame = group.bindings.isEmpty ? frame : Frame(parent: frame, bindings: group.bindings)
             if let value = try evaluate(pairs[group.pairIndex].1, context, groupFrame) {
                 result[group.key] = value
             }
         }
         return .object(result)
+    }
+
+    /// The context of a group's value: its one item, or its items joined
+    /// as `$append` joins them, arrays flattened (`price{"x": $}` of two
+    /// items `[1, 2]` and `3` is `[1, 2, 3]`).
+    private static func groupContext(_ items: [Value]) -> Value? {
+        guard items.count > 1 else { return items.first }
+        var joined: [Value] = []
+        for item in items { joined.append(contentsOf: item.asList) }
+        return .array(joined, .sequence)
     }
 
     // MARK: - Truth and descriptions
