@@ -329,8 +329,14 @@ def main():
             suite_case["undefinedResult"] = True
         else:
             suite_case["result"] = answer["value"]
-        with open(os.path.join(group, f"case{index:06d}.json"), "w") as file:
-            json.dump(suite_case, file, ensure_ascii=False)
+        text = json.dumps(suite_case, ensure_ascii=False)
+        try:
+            encoded = text.encode("utf-8")
+        except UnicodeEncodeError:
+            skipped += 1  # a lone surrogate: no Swift string can carry one
+            continue
+        with open(os.path.join(group, f"case{index:06d}.json"), "wb") as file:
+            file.write(encoded)
         written += 1
     report = subprocess.run([args.rulecheck, "jsonata-suite", args.out, "--json"], capture_output=True, text=True)
     result = json.loads(report.stdout)

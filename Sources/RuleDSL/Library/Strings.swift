@@ -182,6 +182,10 @@ extension FunctionLibrary {
 
     private static func replace(_ call: inout NativeCall, _ arguments: [Value?]) throws(JSONataError) -> Value? {
         guard let text = arguments[argument: 0].string else { return nil }
+        // An empty pattern is reported before a negative limit, as in JSONata.
+        if case .string(let pattern)? = arguments[argument: 1]?.decodedScalar, pattern.isEmpty {
+            throw call.error(.replaceEmptyPattern)
+        }
         var limit = Int.max
         if let requested = arguments[argument: 3].number {
             guard requested >= 0 else { throw call.error(.replaceLimitNegative) }
@@ -204,9 +208,8 @@ extension FunctionLibrary {
             return .string(result)
         }
         guard let pattern = arguments[argument: 1].string else { return nil }
-        guard !pattern.isEmpty else { throw call.error(.replaceEmptyPattern) }
         guard let replacementString = replacement.string else {
-            throw call.error(.argumentMismatch, token: "3")
+            throw call.error(.argumentMismatch, token: "3", detail: "Argument 3 of function $replace does not match function signature")
         }
         var result = ""
         var remaining = Substring(text)
