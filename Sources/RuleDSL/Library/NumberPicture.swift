@@ -104,7 +104,8 @@ struct NumberPicture {
         guard let firstActive = characters.indices.first(where: isActive),
             let lastActive = characters.indices.last(where: isActive)
         else {
-            throw fail(.picturePassiveBetweenActive)
+            // An empty picture has no digit; one of passive characters only, no number between them.
+            throw fail(characters.isEmpty ? .pictureNoDigits : .picturePassiveBetweenActive)
         }
         let percentCount = picture.components(separatedBy: properties.percent).count - 1
         let perMilleCount = picture.components(separatedBy: properties.perMille).count - 1
