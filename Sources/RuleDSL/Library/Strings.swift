@@ -147,7 +147,8 @@ extension FunctionLibrary {
             } catch {
                 throw JSONataError(.evalSyntax, position: call.position, token: error.message)
             }
-            let input = arguments.count > 1 ? arguments[argument: 1] : call.context
+            // An undefined context argument is the caller's context, as in JSONata.
+            let input = arguments[argument: 1] ?? call.context
             do throws(JSONataError) {
                 return try expression.evaluate(input, limits: call.evaluation.limits)
             } catch {

@@ -241,7 +241,8 @@ final class Evaluation: Frame {
         } else {
             result = try applyPredicates(node.stages, to: try evaluateKind(node, input, frame), frame)
         }
-        if let group = node.group, !node.isTuplePath {
+        // A tuple path groups its own items; an ignored focus (`*@$v{...}`) leaves a plain group-by.
+        if let group = node.group, !node.isTuplePath || Self.focusIsInertOutsidePath(node) {
             result = try groupBy(result, group, frame, position: node.position)
         }
         return collapse(result)
