@@ -210,6 +210,10 @@ extension FunctionLibrary {
         }
         guard let pattern = arguments[argument: 1].string else { return nil }
         guard let replacementString = replacement.string else {
+            // Without a replacement the text stands when the pattern does not
+            // occur, as in JSONata; where it occurs, this is an error (JSONata
+            // would write "undefined" into the text).
+            guard limit > 0, text.contains(pattern) else { return .string(text) }
             throw call.error(.argumentMismatch, token: "3", detail: "Argument 3 of function $replace does not match function signature")
         }
         var result = ""
