@@ -40,6 +40,10 @@ enum ParentResolver {
     }
 
     private final class Resolution {
+        /// Inside how many predicates and function bodies the walk is: there
+        /// a `%` with no step to refer to is undefined when evaluated, as in
+        /// JSONata, rather than an error.
+        var lenientDepth = 0
         var slotsByStep: [StepKey: String] = [:]
         var slotsByParent: [ObjectIdentifier: String] = [:]
         /// For a `%` step: what its output is (the target step's input).
@@ -65,13 +69,11 @@ enum ParentResolver {
     /// Records the slot for the parent of `context`, and returns the ancestry
     /// of that parent.
     private static func parent(of context: Ancestry?, at position: Int, _ resolution: Resolution) throws(JSONataError) -> (String, Ancestry) {
-        guard let context else { throw JSONataError(.parentNotDerivable, position: position) }
+        guard let context else { return try underivable(at: position, resolution) }
         if context.stepIndex < 0 {
             return try parent(of: context.outer, at: position, resolution)
         }
-        guard navigates(context.steps[context.stepIndex]) else {
-            throw JSONataError(.parentNotDerivable, position: position)
-        }
+        guard navigates(context.steps[context.stepIndex]) else { return try underivable(at: position, resolution) }
         let key = StepKey(path: context.path, stepIndex: context.stepIndex)
         let slot = resolution.slotsByStep[key] ?? "%\(resolution.slotsByStep.count)"
         resolution.slotsByStep[key] = slot
@@ -79,6 +81,16 @@ enum ParentResolver {
             ofStep: context.stepIndex - 1, path: context.path, steps: context.steps,
             outer: context.outer, skippingFocus: context.steps[context.stepIndex].focus != nil, resolution)
         return (slot, target)
+    }
+
+    /// A slot that no step binds, so that the `%` reads undefined.
+    private static let unboundSlot = "%undefined"
+
+    /// A `%` with no step to refer to: S0217, or inside a predicate or a
+    /// function body an undefined value.
+    private static func underivable(at position: Int, _ resolution: Resolution) throws(JSONataError) -> (String, Ancestry) {
+        guard resolution.lenientDepth > 0 else { throw JSONataError(.parentNotDerivable, position: position) }
+        return (unboundSlot, Ancestry(path: ObjectIdentifier(resolution), steps: [], stepIndex: -1, outer: nil))
     }
 
     /// What the output items of step `index` of a path are. A block ending
@@ -122,7 +134,7 @@ enum ParentResolver {
                     ofStep: index, path: pathID, steps: steps, outer: context,
                     skippingFocus: false, resolution)
                 for stage in step.stages {
-                    if case .predicate(let predicate) = stage { try walk(predicate, context: output, resolution) }
+                    if case .predicate(let predicate) = stage { try walkLeniently(predicate, context: output, resolution) }
                 }
                 stepContext = output
             }
@@ -135,9 +147,15 @@ enum ParentResolver {
         default:
             try walkStep(node, context: context, resolution)
             for stage in node.stages {
-                if case .predicate(let predicate) = stage { try walk(predicate, context: context, resolution) }
+                if case .predicate(let predicate) = stage { try walkLeniently(predicate, context: context, resolution) }
             }
         }
+    }
+
+    private static func walkLeniently(_ node: Node, context: Ancestry?, _ resolution: Resolution) throws(JSONataError) {
+        resolution.lenientDepth += 1
+        defer { resolution.lenientDepth -= 1 }
+        try walk(node, context: context, resolution)
     }
 
     /// Walks a node's own expression (not its predicates) in `context`.
@@ -157,6 +175,10 @@ enum ParentResolver {
             for argument in arguments.compactMap({ $0 }) { try walk(argument, context: context, resolution) }
             return
         }
+        let isFunctionBody: Bool
+        if case .lambda = node.kind { isFunctionBody = true } else { isFunctionBody = false }
+        if isFunctionBody { resolution.lenientDepth += 1 }
+        defer { if isFunctionBody { resolution.lenientDepth -= 1 } }
         var failure: JSONataError? = nil
         node.forEachChild(includingStages: false) { child in
             guard failure == nil else { return }
