@@ -8,8 +8,21 @@ extension FunctionLibrary {
     /// Every match of `matcher` in `text`, at most `limit`, in UTF-16 offsets.
     /// - Throws: T1010 when a custom matcher returns anything but undefined or
     ///   a match object; errors raised by the matcher itself.
+    /// The matches of `matcher` (a regular expression or a custom matcher
+    /// function) in `text`, at most `limit`.
+    /// - Throws: D1004 for a match of no characters when `rejectingEmpty`
+    ///   (as `$match`, `$split` and `$replace` do in JSONata; `$contains` does not).
     static func matches(
         _ call: NativeCall, _ matcher: FunctionValue, in text: String, limit: Int = .max,
+        functionName: String, rejectingEmpty: Bool = false
+    ) throws(JSONataError) -> [RegexPattern.Match] {
+        let found = try allMatches(call, matcher, in: text, limit: limit, functionName: functionName)
+        if rejectingEmpty, found.contains(where: { $0.end <= $0.index }) { throw call.error(.zeroLengthMatch) }
+        return found
+    }
+
+    private static func allMatches(
+        _ call: NativeCall, _ matcher: FunctionValue, in text: String, limit: Int,
         functionName: String
     ) throws(JSONataError) -> [RegexPattern.Match] {
         if case .regex(let pattern) = matcher.implementation {

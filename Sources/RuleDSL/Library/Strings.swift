@@ -56,7 +56,9 @@ extension FunctionLibrary {
             arguments[argument: 0].string.map { .string(normalizeWhitespace($0)) }
         },
         NativeFunction("pad", "<s-ns?:s>") { call, arguments throws(JSONataError) in
-            guard let text = arguments[argument: 0].string, let width = arguments[argument: 1].number else { return nil }
+            guard let text = arguments[argument: 0].string else { return nil }
+            // No width, no padding: the text as it is, as in JSONata.
+            guard let width = arguments[argument: 1].number else { return .string(text) }
             var padding = arguments[argument: 2].string ?? " "
             if padding.isEmpty { padding = " " }
             let length = text.unicodeScalars.count
@@ -93,7 +95,7 @@ extension FunctionLibrary {
                 parts = []
                 var last = 0
                 let utf16 = Array(text.utf16)
-                for match in try matches(call, function, in: text, functionName: "split") {
+                for match in try matches(call, function, in: text, functionName: "split", rejectingEmpty: true) {
                     guard match.index >= last, match.end <= utf16.count else { throw call.error(.matcherNotFunction, token: "split") }
                     parts.append(String(decoding: utf16[last..<match.index], as: UTF16.self))
                     last = match.end
@@ -126,7 +128,7 @@ extension FunctionLibrary {
                 guard requested >= 0 else { throw call.error(.matchLimitNegative) }
                 limit = Self.matchLimit(requested)
             }
-            let found = try matches(call, function, in: text, limit: limit, functionName: "match")
+            let found = try matches(call, function, in: text, limit: limit, functionName: "match", rejectingEmpty: true)
             let objects = found.map { match -> Value in
                 var object = ObjectValue()
                 object["match"] = .string(match.text)
@@ -197,8 +199,7 @@ extension FunctionLibrary {
             let utf16 = Array(text.utf16)
             var result = ""
             var last = 0
-            for match in try matches(call, function, in: text, limit: limit, functionName: "replace") {
-                guard match.end > match.index else { throw call.error(.zeroLengthMatch) }
+            for match in try matches(call, function, in: text, limit: limit, functionName: "replace", rejectingEmpty: true) {
                 guard match.index >= last, match.end <= utf16.count else { throw call.error(.matcherNotFunction, token: "replace") }
                 result += String(decoding: utf16[last..<match.index], as: UTF16.self)
                 result += try replacementText(&call, replacement, match)

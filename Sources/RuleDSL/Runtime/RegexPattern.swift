@@ -1,8 +1,9 @@
 import Foundation
 
 /// A compiled regular expression of the language (`/pattern/flags`, JavaScript
-/// syntax, which the ICU engine behind NSRegularExpression reads the same for
-/// the constructs templates use). Immutable; safe to share between threads.
+/// syntax, which the ICU engine behind NSRegularExpression reads the same
+/// once `JavaScriptPattern` has spelled out JavaScript's ASCII classes).
+/// Immutable; safe to share between threads.
 struct RegexPattern: @unchecked Sendable {
     /// One match: its text, where it starts (in UTF-16 units, as JavaScript
     /// counts) and its capture groups.
@@ -27,7 +28,7 @@ struct RegexPattern: @unchecked Sendable {
         if flags.contains("m") { options.insert(.anchorsMatchLines) }
         if flags.contains("s") { options.insert(.dotMatchesLineSeparators) }
         do {
-            expression = try NSRegularExpression(pattern: pattern, options: options)
+            expression = try NSRegularExpression(pattern: JavaScriptPattern.icuPattern(pattern), options: options)
         } catch {
             throw JSONataError(
                 code: "S0303", position: position, token: pattern,
