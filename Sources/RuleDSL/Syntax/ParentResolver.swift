@@ -41,8 +41,8 @@ enum ParentResolver {
 
     private final class Resolution {
         /// Inside how many predicates and function bodies the walk is: there
-        /// a `%` with no step to refer to is undefined when evaluated, as in
-        /// JSONata, rather than an error.
+        /// a `%` that climbs past the outermost step is undefined when
+        /// evaluated, as in JSONata, rather than an error.
         var lenientDepth = 0
         var slotsByStep: [StepKey: String] = [:]
         var slotsByParent: [ObjectIdentifier: String] = [:]
@@ -73,7 +73,9 @@ enum ParentResolver {
         if context.stepIndex < 0 {
             return try parent(of: context.outer, at: position, resolution)
         }
-        guard navigates(context.steps[context.stepIndex]) else { return try underivable(at: position, resolution) }
+        guard navigates(context.steps[context.stepIndex]) else {
+            throw JSONataError(.parentNotDerivable, position: position)
+        }
         let key = StepKey(path: context.path, stepIndex: context.stepIndex)
         let slot = resolution.slotsByStep[key] ?? "%\(resolution.slotsByStep.count)"
         resolution.slotsByStep[key] = slot
@@ -86,8 +88,9 @@ enum ParentResolver {
     /// A slot that no step binds, so that the `%` reads undefined.
     private static let unboundSlot = "%undefined"
 
-    /// A `%` with no step to refer to: S0217, or inside a predicate or a
-    /// function body an undefined value.
+    /// A `%` that climbs past the outermost step: S0217, or inside a
+    /// predicate or a function body an undefined value. (After a step that
+    /// does not navigate, `$.%`, it is S0217 everywhere.)
     private static func underivable(at position: Int, _ resolution: Resolution) throws(JSONataError) -> (String, Ancestry) {
         guard resolution.lenientDepth > 0 else { throw JSONataError(.parentNotDerivable, position: position) }
         return (unboundSlot, Ancestry(path: ObjectIdentifier(resolution), steps: [], stepIndex: -1, outer: nil))
