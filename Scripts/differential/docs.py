@@ -25,7 +25,7 @@ import os
 import re
 import subprocess
 
-from generate import ask
+from generate import ask, expectation, has_json_answer
 
 EXAMPLE_LINE = re.compile(r"^\s*-?\s*`([^`]+)`\s*=>\s*`(.+)`\s*$")
 EX_BLOCK = re.compile(r'<div class="jsonata-ex">\s*<div>(.*?)</div>\s*<div>(.*?)</div>', re.S)
@@ -104,22 +104,17 @@ def main():
     outdated = []
     for index, (chapter, expression, documented, candidates) in enumerate(examples_found):
         data, answer = choose(candidates, [next(flat) for _ in candidates], documented)
-        if not ("value" in answer or answer.get("undefined") or answer.get("code")) or "<" in json.dumps(answer):
-            continue  # a function, a non-finite number or a host error: no JSON answer
+        if not has_json_answer(answer):
+            continue
         case = {"expr": expression, "bindings": {}}
         if data is not None:
             if data not in datasets:
                 datasets.append(data)
             case["dataset"] = f"documentation{datasets.index(data)}"
-        if "code" in answer:
-            case["code"] = answer["code"]
-        elif answer.get("undefined"):
-            case["undefinedResult"] = True
-        else:
-            case["result"] = answer["value"]
-            expected = documented_value(documented)
-            if expected is not None and expected != answer["value"]:
-                outdated.append((chapter, expression, documented, answer["value"]))
+        case.update(expectation(answer))
+        expected = documented_value(documented)
+        if "value" in answer and expected is not None and expected != answer["value"]:
+            outdated.append((chapter, expression, documented, answer["value"]))
         if re.search(r"\$(now|millis|random|shuffle)\(", expression):
             continue  # a different value on every call
         group = os.path.join(args.out, "groups", "documentation-" + chapter)

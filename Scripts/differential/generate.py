@@ -276,6 +276,28 @@ def suite_cases(folder, rng, count):
     return cases
 
 
+NO_JSON_MARKERS = ("<function>", "<nonfinite", "<undefined>")
+
+
+def has_json_answer(answer):
+    """Whether the reference answered with something a suite case can hold:
+    a value JSON can carry, undefined, or an error with a code (an error
+    without one is the host's, a stack overflow or a crash)."""
+    if not ("value" in answer or answer.get("undefined") or answer.get("code")):
+        return False
+    text = json.dumps(answer)
+    return not any(marker in text for marker in NO_JSON_MARKERS)
+
+
+def expectation(answer):
+    """The suite case's expected outcome for the reference's answer."""
+    if "code" in answer:
+        return {"code": answer["code"]}
+    if answer.get("undefined"):
+        return {"undefinedResult": True}
+    return {"result": answer["value"]}
+
+
 def area(failure):
     """A divergence's kind: which side fails, or what differs."""
     expected, actual = str(failure["expected"]), str(failure["actual"])
@@ -317,18 +339,11 @@ def main():
     os.makedirs(os.path.join(args.out, "datasets"), exist_ok=True)
     written = skipped = 0
     for index, (case, answer) in enumerate(zip(cases, answers)):
-        suite_case = {"expr": case["expr"], "data": case["input"], "bindings": case["bindings"], "timelimit": 1000, "depth": 200}
-        text = json.dumps(answer)
-        known = "value" in answer or answer.get("undefined") or answer.get("code")
-        if not known or "<function>" in text or "<nonfinite" in text or "<undefined>" in text:
-            skipped += 1  # functions and infinities have no JSON form; errors without a code are the host's (stack)
+        if not has_json_answer(answer):
+            skipped += 1
             continue
-        if "code" in answer:
-            suite_case["code"] = answer["code"]
-        elif answer.get("undefined"):
-            suite_case["undefinedResult"] = True
-        else:
-            suite_case["result"] = answer["value"]
+        suite_case = {"expr": case["expr"], "data": case["input"], "bindings": case["bindings"], "timelimit": 1000, "depth": 200}
+        suite_case.update(expectation(answer))
         text = json.dumps(suite_case, ensure_ascii=False)
         try:
             encoded = text.encode("utf-8")

@@ -19,6 +19,8 @@ import os
 import subprocess
 import sys
 
+from generate import expectation, has_json_answer
+
 FOLDER = os.path.join(os.path.dirname(__file__), "..", "..", "Tests", "RuleDSLTests", "Conformance", "Differential", "groups")
 
 
@@ -50,20 +52,14 @@ def main():
     number = len([name for name in os.listdir(group) if name.startswith("case")])
     for case, answer in zip(cases, answers):
         text = json.dumps(answer)
-        if not ("value" in answer or answer.get("undefined") or answer.get("code")) or "<" in text and (
-                "<function>" in text or "<nonfinite" in text or "<undefined>" in text):
+        if not has_json_answer(answer):
             print(f"refused (no JSON answer): {case['expr']}: {text}", file=sys.stderr)
             continue
         suite_case = {"expr": case["expr"]}
         if "data" in case:
             suite_case["data"] = case["data"]
         suite_case["bindings"] = {}
-        if "code" in answer:
-            suite_case["code"] = answer["code"]
-        elif answer.get("undefined"):
-            suite_case["undefinedResult"] = True
-        else:
-            suite_case["result"] = answer["value"]
+        suite_case.update(expectation(answer))
         path = os.path.join(group, f"case{number:03d}.json")
         with open(path, "w") as file:
             json.dump(suite_case, file, ensure_ascii=False, indent=2)

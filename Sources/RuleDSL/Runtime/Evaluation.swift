@@ -209,9 +209,9 @@ final class Evaluation: Frame {
         }
     }
 
-    /// Whether `step` navigates into its input: a field name, wildcard,
-    /// descendant or parent step.
-    private static func navigates(_ step: Node) -> Bool {
+    /// Whether `[]` after `step` wraps a single value in an array: after a
+    /// field name, wildcard, descendant or parent step.
+    private static func keepArrayWraps(after step: Node) -> Bool {
         switch step.kind {
         case .name, .wildcard, .descendants, .parent: return true
         default: return false
@@ -332,7 +332,7 @@ final class Evaluation: Frame {
         case .descendants: return descendants(input)
         case .parent(let slot): return frame.lookup(slot)
         case .path(let steps, let keepSingleton):
-            if keepSingleton, steps.count == 1, steps[0].stages.isEmpty, !Self.navigates(steps[0]) {
+            if keepSingleton, steps.count == 1, steps[0].stages.isEmpty, !Self.keepArrayWraps(after: steps[0]) {
                 // As JSONata: `[]` wraps a single value in an array only after
                 // a step that navigates (`a[]`, `*[]`); elsewhere it only keeps
                 // a sequence of one an array (`$map([1], $f)[]` is `[1]`, but
@@ -398,13 +398,13 @@ final class Evaluation: Frame {
 
     // MARK: - Navigation
 
-    /// The value of field `name` of `input`; over an array, of each element, flattened.
     /// A field's values across an array's items; undefined when no item has
     /// the field, so that a predicate sees one undefined item, as in JSONata.
     private static func foundInArray(_ results: [Value]) -> Value? {
         results.isEmpty ? nil : .array(results, .sequence)
     }
 
+    /// The value of field `name` of `input`; over an array, of each element, flattened.
     func lookup(_ input: Value?, name: String, utf8: [UInt8]) -> Value? {
         guard let input else { return nil }
         switch input {

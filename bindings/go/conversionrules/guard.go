@@ -14,18 +14,17 @@ type guarded[Handle any] struct {
 
 // use runs body with the handle (several at once), or fails with ErrClosed.
 func (g *guarded[Handle]) use(body func(Handle) error) error {
-	g.lock.RLock()
-	defer g.lock.RUnlock()
-	if g.closed {
-		return ErrClosed
-	}
-	return body(g.handle)
+	return g.under(g.lock.RLocker(), body)
 }
 
 // useAlone is use for a handle that allows one call at a time (a stream).
 func (g *guarded[Handle]) useAlone(body func(Handle) error) error {
-	g.lock.Lock()
-	defer g.lock.Unlock()
+	return g.under(&g.lock, body)
+}
+
+func (g *guarded[Handle]) under(lock sync.Locker, body func(Handle) error) error {
+	lock.Lock()
+	defer lock.Unlock()
 	if g.closed {
 		return ErrClosed
 	}
