@@ -32,6 +32,8 @@ extension Evaluation {
                     value = .array(elements, flags.union(.constructed))
                 }
                 value = try applyPredicates(step.stages, to: value, frame)
+                // A group-by on a step that is not a name (`*{k: v}.b`) groups each item's result.
+                if let group = step.group { value = try groupBy(value, group, frame, position: step.position) }
                 if let value { results.append(value) }
             }
             if index == 0, case .array = step.kind, step.stages.isEmpty, results.count == 1, results[0].flattenedCount == 0 {
@@ -308,6 +310,7 @@ extension Evaluation {
         if stepIndex > 0, case .array = step.kind, case .array(let elements, let flags)? = value {
             value = .array(elements, flags.union(.constructed))
         }
+        if let group = step.group { value = try groupBy(value, group, frame, position: step.position) }
         return try flattenStep(value.map { [$0] } ?? [], keepConstructed: false, position: step.position).compactMap { $0 }.map { ($0, [:]) }
     }
 

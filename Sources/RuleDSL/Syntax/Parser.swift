@@ -236,7 +236,14 @@ struct Parser {
             return try predicate(left, position: position)
         case "{":
             guard left.group == nil else { throw JSONataError(.twoGroups, position: position) }
-            return left.with(group: .some(try objectPairs()))
+            let pairs = try objectPairs()
+            // As in JSONata, a name is a path of one step, and a path's
+            // group-by applies to the path's final result: later steps
+            // join the path (`a{k: v}.b` groups the items of `a.b`).
+            if case .name = left.kind {
+                return Node(.path([left], keepSingletonArray: false), position: left.position, group: pairs)
+            }
+            return left.with(group: .some(pairs))
         case "^":
             return try sort(left, position: position)
         case "@", "#":
@@ -248,7 +255,7 @@ struct Parser {
             if symbol == "@", left.group != nil { return left }
             // After a sort (`a^(x)#$i`) or `[]` (`a[]@$v`) the binding
             // belongs to the last step of the path that made.
-            if case .path(var steps, let keep) = left.kind, left.group == nil, let last = steps.last {
+            if case .path(var steps, let keep) = left.kind, let last = steps.last {
                 steps[steps.count - 1] = try binding(symbol, name, on: last, position: position)
                 return left.with(kind: .path(steps, keepSingletonArray: keep))
             }
@@ -295,12 +302,18 @@ struct Parser {
     }
 
     /// Appends `step` to the path `left` (or starts a path).
+    ///
+    /// A path's group-by stays with the path and applies to its final
+    /// result; a group-by on any other step (`*{k: v}.b`, `(a){k: v}.b`)
+    /// groups that step's items.
     private mutating func pathStep(_ left: Node, _ step: Node) throws(JSONataError) -> Node {
         var steps: [Node]
         var keepArray = false
-        if case .path(let existing, let keep) = left.kind, left.group == nil {
+        var group: [(Node, Node)]? = nil
+        if case .path(let existing, let keep) = left.kind {
             steps = existing
             keepArray = keep
+            group = left.group
         } else {
             steps = [try checkedStep(left, first: true)]
         }
@@ -310,7 +323,7 @@ struct Parser {
         } else {
             steps.append(try checkedStep(step, first: false))
         }
-        return Node(.path(steps, keepSingletonArray: keepArray), position: left.position)
+        return Node(.path(steps, keepSingletonArray: keepArray), position: left.position, group: group)
     }
 
     /// Literal steps: a string names a field; numbers, booleans and null are errors.
@@ -357,7 +370,10 @@ struct Parser {
         }
         let condition = try expression(0)
         try expect("]")
-        if left.group != nil { throw JSONataError(.predicateAfterGroup, position: position) }
+        // A path's group-by applies to its final result, so a predicate
+        // after it still filters the last step; on any other grouped step
+        // it has nothing to apply to.
+        if left.group != nil, !left.isPath { throw JSONataError(.predicateAfterGroup, position: position) }
         if case .path(var steps, let keep) = left.kind, let last = steps.last {
             steps[steps.count - 1] = last.with(stages: last.stages + [.predicate(condition)])
             return left.with(kind: .path(steps, keepSingletonArray: keep))
@@ -443,5 +459,13 @@ extension Lexer {
     /// with nested angle brackets; the lexer moves past its closing `>`.
     mutating func rawSignature(from start: Int) throws(JSONataError) -> String {
         try readBalancedAngles(from: start)
+    }
+}
+
+extension RuleExpression.Node {
+    /// Whether the node is a path, whose group-by applies to the whole path.
+    fileprivate var isPath: Bool {
+        if case .path = kind { return true }
+        return false
     }
 }
