@@ -173,6 +173,25 @@ final class CommandsTests: XCTestCase {
         XCTAssertEqual(checked.count, 5, result.standardOutput)
     }
 
+    /// The dumped work of every scenario is complete: another engine that
+    /// follows it gets the outputs (the command checks them against the
+    /// conversions themselves before writing).
+    func testBenchDumpWritesEveryScenariosWork() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dump-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try RuleCheckProcess.run(["bench", "--dump", directory.path])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        for (name, hops, payloads) in [("S1", 1, 1), ("S2", 2, 1), ("S3", 1, 1), ("S4", 2, 200), ("S5", 1, 1)] {
+            let work = try JSONSerialization.jsonObject(with: try Data(contentsOf: directory.appendingPathComponent("\(name).json")))
+            guard let object = work as? [String: Any], let hopValues = object["hops"] as? [Any],
+                let payloadValues = object["payloads"] as? [String], let outputValues = object["outputs"] as? [String]
+            else { return XCTFail("\(name): not a work description") }
+            XCTAssertEqual(hopValues.count, hops, name)
+            XCTAssertEqual(payloadValues.count, payloads, name)
+            XCTAssertEqual(outputValues.count, payloads, name)
+        }
+    }
+
     func testAnAllocationLimitThatIsExceededFails() throws {
         let limits = try temporaryFile(
             "limits.json", #"{"debug": {"S3": 1}, "release": {"S3": 1}}"#)

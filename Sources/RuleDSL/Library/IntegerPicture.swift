@@ -218,9 +218,15 @@ struct IntegerPicture {
         case .letters(let uppercase):
             // As JSONata: every UTF-16 code unit counts, a letter or not ("A"
             // is 1, "Z" 26, "AA" 27); in doubles, as sixteen letters already
-            // pass Int's range.
+            // pass Int's range, summed from the last letter up so that long
+            // texts round as JSONata's do.
             let beforeFirst = uppercase ? 64.0 : 96.0
-            let value = text.utf16.reduce(0.0) { value, unit in value * 26 + Double(unit) - beforeFirst }
+            var value = 0.0
+            var weight = 1.0
+            for unit in text.utf16.reversed() {
+                value += (Double(unit) - beforeFirst) * weight
+                weight *= 26
+            }
             return value.isFinite ? value : nil
         }
     }

@@ -39,6 +39,16 @@ struct BenchCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
+            "Write each scenario's expression work to DIRECTORY (S1.json, ...) and exit, so that another JSONata engine can do the same work.",
+            discussion: """
+                Each file holds the scenario's hops (expressions and stream state), variables, payloads and the outputs \
+                this engine gives; Scripts/compare-engines times jsonatapy on them against this engine.
+                """,
+            valueName: "directory"))
+    var dump: String?
+
+    @Option(
+        help: ArgumentHelp(
             "Count each scenario's allocations per conversion, without timing, and fail where one exceeds its limit in FILE.",
             discussion: """
                 FILE is JSON: {"release": {"S1": 60, ...}, "debug": {...}}; the build's own configuration applies. \
@@ -57,12 +67,34 @@ struct BenchCommand: ParsableCommand {
         }
     }
 
+    /// Writes each scenario's work to `directory`, after checking that the
+    /// work gives what the scenario's conversion gives.
+    static func dump(_ scenarios: [BenchScenario], to directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for scenario in scenarios {
+            let work = try scenario.work.json(name: scenario.name, title: scenario.title)
+            let outputs = try scenario.work.outputs().map { try JSONValue(parsing: $0) }
+            let converted = try scenario.outputPayloads().map { try JSONValue(parsing: $0) }
+            guard outputs == converted else {
+                throw ValidationError("\(scenario.name): the dumped work does not give the conversion's output")
+            }
+            let path = (directory as NSString).appendingPathComponent("\(scenario.name).json")
+            guard FileManager.default.createFile(atPath: path, contents: Data(try work.jsonText(pretty: true).utf8)) else {
+                throw ValidationError("cannot write \(path)")
+            }
+        }
+    }
+
     func run() throws {
         let catalog = try CatalogOptions.parse([]).loadCatalog().catalog
         let scenarios = try BenchScenarios.all(catalog: catalog).filter { scenario == nil || $0.name.lowercased() == scenario!.lowercased() }
         guard !scenarios.isEmpty else { throw ValidationError("no scenario named \(scenario ?? "")") }
         if let writeInputs {
             try Self.write(scenarios, to: writeInputs)
+            return
+        }
+        if let dump {
+            try Self.dump(scenarios, to: dump)
             return
         }
         var failed = false

@@ -27,6 +27,9 @@ struct BenchScenario: @unchecked Sendable {
     /// arrive in their own buffers); only the compiled rules are shared.
     var threadConvert: (() -> () throws -> [UInt8])? = nil
 
+    /// The scenario's expression work, for other engines (`bench --dump`).
+    var work: BenchWork
+
     /// What each thread of a thread measurement runs.
     func convertForThread() -> () throws -> [UInt8] { threadConvert?() ?? convert }
 }
@@ -158,8 +161,9 @@ enum BenchScenarios {
     static func s1(_ catalog: RuleCatalog) throws -> BenchScenario {
         let rule = try catalog.rule("ollama:chat").rules
         let input = aogChatRequest()
+        func variables() -> [String: Value] { ["model": .string("qwen2.5:7b"), "stream": .bool(true)] }
         func makeConvert() -> () throws -> [UInt8] {
-            let variables: [String: Value] = ["model": .string("qwen2.5:7b"), "stream": .bool(true)]
+            let variables = variables()
             let content = HTTPContent(headers: HTTPHeaders([("Content-Type", "application/json")]), body: input.map { $0 })
             return { try body(try rule.convert(.requestFromAOG, content, variables: variables)) }
         }
@@ -169,7 +173,8 @@ enum BenchScenarios {
             outputPayloads: { [try convert()] }, inputPayloads: [input],
             verify: expectJSON(
                 #"{"model":"qwen2.5:7b","stream":true,"messages":[\#(messagesJSON())],"tools":\#(tools),"keep_alive":"5m","#
-                    + #""options":{"seed":42,"temperature":0.7,"top_p":0.9,"top_k":40,"num_predict":512,"stop":["<|end|>"]}}"#))
+                    + #""options":{"seed":42,"temperature":0.7,"top_p":0.9,"top_k":40,"num_predict":512,"stop":["<|end|>"]}}"#),
+            work: BenchWork(hops: [.init(rule.pipeline(.requestFromAOG))], variables: variables(), payloads: [input]))
         scenario.threadConvert = makeConvert
         return scenario
     }
@@ -186,7 +191,13 @@ enum BenchScenarios {
             verify: expectJSON(
                 #"{"model":"qwen2.5:7b","stream":true,"messages":[\#(messagesJSON())],"tools":\#(tools),"#
                     + #""options":{"seed":42,"temperature":0.7,"top_p":0.9,"num_predict":512,"stop":["<|end|>"],"presence_penalty":0.1,"frequency_penalty":0.2}}"#
-            ))
+            ),
+            work: BenchWork(
+                hops: [
+                    .init(try catalog.rule("openai:chat").rules.pipeline(.requestToAOG)),
+                    .init(try catalog.rule("ollama:chat").rules.pipeline(.requestFromAOG)),
+                ],
+                variables: variables, payloads: [input]))
     }
 
     static func s3(_ catalog: RuleCatalog) throws -> BenchScenario {
@@ -207,7 +218,8 @@ enum BenchScenarios {
         return BenchScenario(
             name: "S3", title: "aliyun:chat response_to_aog, chat.completion", input: input, convert: convert,
             outputPayloads: { [try convert()] }, inputPayloads: [input],
-            verify: expectJSON(try expected.jsonText()))
+            verify: expectJSON(try expected.jsonText()),
+            work: BenchWork(hops: [.init(rule.pipeline(.responseToAOG))], variables: variables, payloads: [input]))
     }
 
     static func s4(_ catalog: RuleCatalog) throws -> BenchScenario {
@@ -253,7 +265,13 @@ enum BenchScenarios {
                     return "the first line is wrong"
                 }
                 return nil
-            })
+            },
+            work: BenchWork(
+                hops: [
+                    .init(try catalog.rule("aliyun:chat").rules.pipeline(.streamResponseToAOG)),
+                    .init(try catalog.rule("ollama:chat").rules.pipeline(.streamResponseFromAOG)),
+                ],
+                variables: ["id": .string("1496758371092342337617")], payloads: inputPayloads))
         scenario.threadConvert = makeConvert
         return scenario
     }
@@ -270,6 +288,7 @@ enum BenchScenarios {
         return BenchScenario(
             name: "S5", title: "aliyun:embed response_to_aog, 8 x 1536 doubles", input: input, convert: convert,
             outputPayloads: { [try convert()] }, inputPayloads: [input],
-            verify: expectJSON(try expected.jsonText()))
+            verify: expectJSON(try expected.jsonText()),
+            work: BenchWork(hops: [.init(rule.pipeline(.responseToAOG))], variables: [:], payloads: [input]))
     }
 }
