@@ -141,17 +141,24 @@ enum ParentResolver {
                 }
                 stepContext = output
             }
-            if let group = node.group {
-                for (key, value) in group {
-                    try walk(key, context: stepContext, resolution)
-                    try walk(value, context: stepContext, resolution)
-                }
-            }
+            try walkGroup(node.group, resolution)
         default:
             try walkStep(node, context: context, resolution)
             for stage in node.stages {
                 if case .predicate(let predicate) = stage { try walkLeniently(predicate, context: context, resolution) }
             }
+            try walkGroup(node.group, resolution)
+        }
+    }
+
+    /// As in JSONata, a group-by's keys and values see no parent of the
+    /// items they group: a `%` there that is not inside a path of its own
+    /// (`{k: %.x}`, not `{k: price.%.x}`) is undefined.
+    private static func walkGroup(_ group: [(Node, Node)]?, _ resolution: Resolution) throws(JSONataError) {
+        guard let group else { return }
+        for (key, value) in group {
+            try walkLeniently(key, context: nil, resolution)
+            try walkLeniently(value, context: nil, resolution)
         }
     }
 
