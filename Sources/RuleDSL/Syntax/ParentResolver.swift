@@ -185,8 +185,12 @@ enum ParentResolver {
             for argument in arguments.compactMap({ $0 }) { try walk(argument, context: context, resolution) }
             return
         }
+        // A transform (`|pattern|update|`) is a function too.
         let isFunctionBody: Bool
-        if case .lambda = node.kind { isFunctionBody = true } else { isFunctionBody = false }
+        switch node.kind {
+        case .lambda, .transform: isFunctionBody = true
+        default: isFunctionBody = false
+        }
         if isFunctionBody { resolution.lenientDepth += 1 }
         defer { if isFunctionBody { resolution.lenientDepth -= 1 } }
         var failure: JSONataError? = nil
