@@ -217,18 +217,33 @@ struct IntegerPicture {
             return NumberWords.parse(text.lowercased())
         case .letters(let uppercase):
             // As JSONata: every UTF-16 code unit counts, a letter or not ("A"
-            // is 1, "Z" 26, "AA" 27); in doubles, as sixteen letters already
-            // pass Int's range, summed from the last letter up so that long
-            // texts round as JSONata's do.
+            // is 1, "Z" 26, "AA" 27). Sixteen letters already pass Int's
+            // range, so the number is built in double-double arithmetic (a
+            // double and its rounding error, about 106 bits) and rounded
+            // once at the end: the nearest double to what the letters denote.
             let beforeFirst = uppercase ? 64.0 : 96.0
-            var value = 0.0
-            var weight = 1.0
-            for unit in text.utf16.reversed() {
-                value += (Double(unit) - beforeFirst) * weight
-                weight *= 26
+            var high = 0.0
+            var low = 0.0
+            for unit in text.utf16 {
+                (high, low) = Self.timesTwentySixPlus(high, low, Double(unit) - beforeFirst)
             }
+            let value = high + low
             return value.isFinite ? value : nil
         }
+    }
+
+    /// `(high + low) * 26 + digit` as a double-double: the sum and product
+    /// are split into their rounded value and exact rounding error (the
+    /// error of `high * 26` by a fused multiply-add, of a sum by two-sum).
+    private static func timesTwentySixPlus(_ high: Double, _ low: Double, _ digit: Double) -> (Double, Double) {
+        let product = high * 26
+        let productError = (-product).addingProduct(high, 26)
+        let sum = product + digit
+        let addend = sum - product
+        let sumError = (product - (sum - addend)) + (digit - addend)
+        let error = productError + low * 26 + sumError
+        let normalized = sum + error
+        return (normalized, error - (normalized - sum))
     }
 
     private static func parseRoman(_ text: String) -> Double? {

@@ -86,6 +86,11 @@ final class NumericBoundaryTests: XCTestCase {
         XCTAssertEqual(outcome(#"$length($formatInteger(1e300, "a"))"#), "213")
         XCTAssertEqual(outcome(#"$parseInteger("zzzzzzzzzzzzzzzz", "a")"#), "4.535309261540603e+22")
         XCTAssertEqual(outcome(#"$parseInteger("ab", "a")"#), "28")
+        // Letters beyond a double's 53 bits round once, to the nearest double
+        // of the number they denote (JavaScript's pow, which JSONata uses,
+        // rounds some powers of 26 the other way: 1.744349715977155e+21 there).
+        XCTAssertEqual(outcome(#"$parseInteger("zzzzzzzzzzzzzzz", "a")"#), "1.7443497159771549e+21")
+        XCTAssertEqual(outcome(#"$parseInteger("\#(String(repeating: "z", count: 40))", "a")"#), "4.130163631252214e+56")
         XCTAssertEqual(outcome(#"$length($formatInteger(1e300, "1"))"#), "301")
     }
 
