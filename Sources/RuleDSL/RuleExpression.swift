@@ -55,10 +55,18 @@ public struct RuleExpression: Sendable {
     public var source: String { program.source }
     var root: Node { program.root }
 
-    /// Compiles `source`.
+    /// Compiles `source`: parses and checks it, then plans its evaluation
+    /// with every shortcut on.
     /// - Throws: ``JSONataError`` with an S0xxx code and the position of the problem.
     public init(_ source: String) throws(JSONataError) {
-        program = Program(source: source, root: try Parser.parse(source))
+        try self.init(source, options: PlannerOptions())
+    }
+
+    /// Compiles `source`: parses and checks it, then plans its evaluation
+    /// as `options` allow.
+    /// - Throws: ``JSONataError`` with an S0xxx code and the position of the problem.
+    public init(_ source: String, options: PlannerOptions) throws(JSONataError) {
+        program = Program(source: source, root: Planner(options: options).plan(try Parser.parse(source)))
     }
 
     /// The names of the built-in functions that call nodes resolved.

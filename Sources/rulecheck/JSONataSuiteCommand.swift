@@ -28,9 +28,13 @@ struct JSONataSuiteCommand: ParsableCommand {
     )
     var checkWritten = false
 
+    @Flag(help: "Plan every expression without shortcuts: each construct evaluated by its general rules.")
+    var noShortcuts = false
+
     func run() throws {
         var suite = JSONataSuite(directory: URL(fileURLWithPath: directory))
         suite.checksWrittenResults = checkWritten
+        suite.plannerOptions = PlannerOptions(shortcuts: !noShortcuts)
         let groups: [String]
         do {
             groups = try suite.groups().filter { group == nil || $0.contains(group!) }

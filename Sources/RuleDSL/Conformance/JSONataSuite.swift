@@ -28,6 +28,9 @@ public struct JSONataSuite {
     /// written text reads back as the expected result too (or the same
     /// error, or nothing for undefined).
     public var checksWrittenResults = false
+    /// How each case's expression is planned; `PlannerOptions(shortcuts:
+    /// false)` runs the suite on the general evaluation of every construct.
+    public var plannerOptions = PlannerOptions()
 
     /// A suite rooted at `directory` (which holds `groups/` and `datasets/`).
     public init(directory: URL) {
@@ -114,9 +117,10 @@ public struct JSONataSuite {
         }
 
         // Compiled once, for the evaluation and for the write path.
+        let options = plannerOptions
         let compiled = Self.onLargeStack { () -> Result<RuleExpression, JSONataError> in
             do throws(JSONataError) {
-                return .success(try RuleExpression(source))
+                return .success(try RuleExpression(source, options: options))
             } catch {
                 return .failure(error)
             }

@@ -1,7 +1,24 @@
-// What a node precomputes so that evaluation can take short paths through
-// the common shapes of conversion rules: literals, plain field paths, and
-// children visited without reference counting. Built once by the node's
-// initializer; the raw memory is freed by the node's deinit.
+// What the planner chooses for a node so that evaluation can take short
+// paths through the common shapes of conversion rules: literals, plain
+// field paths, and children visited without reference counting.
+
+/// A node's shortcuts, as the planner chose them.
+///
+/// Lifetime: the raw memory of the name chain, operands, literal keys and
+/// field batch belongs to the one node built with these shortcuts, whose
+/// deinit frees it. A value of this type is made by the planner for exactly
+/// one node and passed to that node's initializer; nothing else keeps it.
+struct NodeShortcuts {
+    var isPlain = false
+    var route: Route = .general
+    var nameChain: NameChain? = nil
+    var operands: Operands? = nil
+    var literal: Literal? = nil
+    var builtin: Unmanaged<NativeFunction>? = nil
+    var variableName: String? = nil
+    var literalKeys: LiteralKeys? = nil
+    var fieldBatch: FieldBatch? = nil
+}
 
 /// A scalar literal of an expression.
 enum Literal: Sendable {
@@ -21,8 +38,8 @@ enum Literal: Sendable {
     }
 }
 
-/// How evaluation takes a node's short path, decided once by the node's
-/// initializer for nodes with ``Operands``: operators and conditions over
+/// How evaluation takes a node's short path, decided once by the planner
+/// for nodes with ``Operands``: operators and conditions over
 /// their operands, object constructors with literal keys, calls of built-in
 /// functions. A trivial value: switching on it touches no reference counts,
 /// where switching on the node's kind retains its indirect payload.
@@ -46,7 +63,7 @@ enum Route: Sendable {
 /// them here touches no reference counts, which the threads sharing a
 /// compiled expression would otherwise contend for.
 ///
-/// Unchecked Sendable: written once by the node's initializer, then only read.
+/// Unchecked Sendable: written once by the planner, then only read.
 struct Operands: @unchecked Sendable {
     let nodes: UnsafeBufferPointer<Unmanaged<RuleExpression.Node>>
 
@@ -78,7 +95,7 @@ struct NameStep {
 /// compiled expression would otherwise contend for the counts of the same
 /// arrays on every lookup.
 ///
-/// Unchecked Sendable: written once by the node's initializer, then only read.
+/// Unchecked Sendable: written once by the planner, then only read.
 struct NameChain: @unchecked Sendable {
     let steps: UnsafeBufferPointer<NameStep>
     /// The names' UTF-8 bytes, back to back (the steps point into them).
@@ -108,7 +125,7 @@ struct NameChain: @unchecked Sendable {
 /// literals, in memory its node owns and frees (read without counting the
 /// references of a shared array).
 ///
-/// Unchecked Sendable: written once by the node's initializer, then only read.
+/// Unchecked Sendable: written once by the planner, then only read.
 struct LiteralKeys: @unchecked Sendable {
     private let keys: UnsafeBufferPointer<String>
     /// Each key as JSON writes it after a previous member (`,"key":`),

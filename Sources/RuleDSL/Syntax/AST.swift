@@ -83,7 +83,9 @@ extension RuleExpression {
         // The fields evaluation reads on every visit come first, so that
         // they share the object's first cache lines (stored properties are
         // laid out in declaration order; a node's first touch is often a
-        // cache miss).
+        // cache miss). The planner chooses them (see ``Planner``); a node
+        // the parser builds has none, and evaluation then takes the general
+        // path by the node's kind.
         /// Whether the node has no predicates, bindings or grouping: its value
         /// is its kind's value (the common case, evaluated without checks).
         let isPlain: Bool
@@ -94,10 +96,7 @@ extension RuleExpression {
         /// evaluation can walk objects directly instead of building result
         /// sequences (the common shape of conversion rules).
         let nameChain: NameChain?
-        /// The children evaluation visits on every call, unretained: the
-        /// operands of a binary operator, `?:` or `??`; test, then and else of
-        /// a condition; the arguments of a call without placeholders; the
-        /// values of an object constructor with literal keys. Nil otherwise.
+        /// The children evaluation visits on every call, unretained (see ``Operands``).
         let operands: Operands?
         /// For a string, number, boolean or null literal with nothing after it:
         /// the literal, which evaluation returns without further work.
@@ -142,9 +141,12 @@ extension RuleExpression {
         /// (so that `%` and `@` variables reach later steps).
         let yieldsTuples: Bool
 
+        /// A node as the parser builds it: no shortcuts, so that evaluation
+        /// takes the general path by its kind, until the planner chooses them.
         init(
             _ kind: Kind, position: Int, stages: [Stage] = [], focus: String? = nil,
-            group: [(Node, Node)]? = nil, ancestorSlot: String? = nil
+            group: [(Node, Node)]? = nil, ancestorSlot: String? = nil,
+            shortcuts: NodeShortcuts = NodeShortcuts()
         ) {
             self.kind = kind
             self.position = position
@@ -168,32 +170,15 @@ extension RuleExpression {
             } else {
                 self.yieldsTuples = false
             }
-            if case .call(let callee, _) = kind, case .variable(let name) = callee.kind, callee.stages.isEmpty {
-                self.builtin = FunctionLibrary.functions[name].map(Unmanaged.passUnretained)
-            } else {
-                self.builtin = nil
-            }
-            let plain = focus == nil && group == nil && ancestorSlot == nil
-            self.isPlain = plain && stages.isEmpty && !isTuplePath
-            self.literal = plain && stages.isEmpty ? Self.literal(of: kind) : nil
-            self.nameChain = plain ? Self.nameChainParts(of: kind, stages: stages).map(NameChain.init) : nil
-            if case .object(let pairs) = kind {
-                self.literalKeys = Self.distinctLiteralKeys(pairs).map(LiteralKeys.init)
-            } else {
-                self.literalKeys = nil
-            }
-            self.operands = Self.operandNodes(of: kind, literalKeys: literalKeys != nil).map(Operands.init)
-            self.route = operands == nil ? .general : Self.route(of: kind, hasBuiltin: builtin != nil)
-            if case .variable(let name) = kind, plain, stages.isEmpty {
-                self.variableName = name
-            } else {
-                self.variableName = nil
-            }
-            if case .object(let pairs) = kind, literalKeys != nil {
-                self.fieldBatch = FieldBatch(values: pairs.map(\.1))
-            } else {
-                self.fieldBatch = nil
-            }
+            self.isPlain = shortcuts.isPlain
+            self.route = shortcuts.route
+            self.nameChain = shortcuts.nameChain
+            self.operands = shortcuts.operands
+            self.literal = shortcuts.literal
+            self.builtin = shortcuts.builtin
+            self.variableName = shortcuts.variableName
+            self.literalKeys = shortcuts.literalKeys
+            self.fieldBatch = shortcuts.fieldBatch
         }
 
         deinit {
@@ -201,88 +186,6 @@ extension RuleExpression {
             operands?.deallocate()
             fieldBatch?.deallocate()
             literalKeys?.deallocate()
-        }
-
-        private static func operandNodes(of kind: Kind, literalKeys: Bool) -> [Node]? {
-            switch kind {
-            case .binary(_, let left, let right), .elvis(let left, let right), .coalesce(let left, let right):
-                return [left, right]
-            case .condition(let test, let then, let otherwise):
-                return [test, then] + (otherwise.map { [$0] } ?? [])
-            case .call(_, let arguments) where !arguments.contains { $0 == nil }:
-                return arguments.map { $0! }
-            case .object(let pairs) where literalKeys:
-                return pairs.map(\.1)
-            default:
-                return nil
-            }
-        }
-
-        /// The route of a node that has operands.
-        private static func route(of kind: Kind, hasBuiltin: Bool) -> Route {
-            switch kind {
-            case .binary(let op, _, _): return .binary(op)
-            case .condition: return .condition
-            case .elvis: return .elvis
-            case .coalesce: return .coalesce
-            case .object: return .literalObject
-            case .call where hasBuiltin: return .builtinCall
-            default: return .general
-            }
-        }
-
-        /// The steps of a plain name path, or nil when the node is none.
-        private static func nameChainParts(of kind: Kind, stages: [Stage]) -> [(name: String, utf8: [UInt8], index: Int?)]? {
-            switch kind {
-            case .name(let name, let utf8):
-                let predicate = literalIndexPredicate(stages)
-                guard predicate.isPlain else { return nil }
-                return [(name, utf8, predicate.index)]
-            case .path(let steps, let keepSingletonArray):
-                guard !keepSingletonArray, stages.isEmpty else { return nil }
-                var chain: [(name: String, utf8: [UInt8], index: Int?)] = []
-                for step in steps {
-                    // A step with a chain of its own is a plain name step.
-                    guard step.nameChain != nil, let parts = nameChainParts(of: step.kind, stages: step.stages) else { return nil }
-                    chain += parts
-                }
-                return chain
-            default:
-                return nil
-            }
-        }
-
-        private static func literal(of kind: Kind) -> Literal? {
-            switch kind {
-            case .string(let text): return .string(text)
-            case .number(let number): return .number(number)
-            case .bool(let flag): return .bool(flag)
-            case .null: return .null
-            default: return nil
-            }
-        }
-
-        /// Whether a name step's stages keep it plain: none, or one predicate
-        /// that is a literal number (whose index, rounded down as a predicate
-        /// rounds it, is returned).
-        private static func literalIndexPredicate(_ stages: [Stage]) -> (isPlain: Bool, index: Int?) {
-            if stages.isEmpty { return (true, nil) }
-            guard stages.count == 1, case .predicate(let predicate) = stages[0],
-                case .number(let number) = predicate.kind, predicate.stages.isEmpty, predicate.group == nil,
-                let index = Int(exactly: number.rounded(.down))
-            else { return (false, nil) }
-            return (true, index)
-        }
-
-        private static func distinctLiteralKeys(_ pairs: [(Node, Node)]) -> [String]? {
-            var keys: [String] = []
-            for (key, _) in pairs {
-                guard case .string(let literal) = key.kind, key.stages.isEmpty, key.group == nil,
-                    !keys.contains(literal)
-                else { return nil }
-                keys.append(literal)
-            }
-            return keys
         }
 
         /// A copy with other annotations.

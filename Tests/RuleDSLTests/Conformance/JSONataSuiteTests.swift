@@ -38,8 +38,7 @@ final class JSONataSuiteTests: XCTestCase {
     /// (jsonata-js 2.2.2), with the reference's answers, recorded by
     /// `Scripts/differential/record.py`; they need nothing outside the repository.
     func testCasesRecordedFromTheReferenceEngine() throws {
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Differential")
-        var suite = JSONataSuite(directory: folder)
+        var suite = JSONataSuite(directory: Self.differentialFolder)
         suite.checksWrittenResults = true
         let groups = try suite.groups()
         XCTAssertGreaterThan(groups.count, 5)
@@ -49,4 +48,32 @@ final class JSONataSuiteTests: XCTestCase {
             }
         }
     }
+
+    /// The planner's shortcuts change how fast an expression runs, never what
+    /// it gives: every case of the JSONata suite (when ../shared is there)
+    /// and of the recorded cases has the same outcome, value or error code
+    /// and message, with the shortcuts on and off, evaluated and written.
+    func testShortcutsGiveWhatTheGeneralEvaluationGives() throws {
+        var folders = [Self.differentialFolder]
+        if let shared = try? SharedFolder.folder("jsonata-suite") { folders.append(shared) }
+        var compared = 0
+        for folder in folders {
+            var planned = JSONataSuite(directory: folder)
+            planned.checksWrittenResults = true
+            var general = planned
+            general.plannerOptions = PlannerOptions(shortcuts: false)
+            for group in try planned.groups() {
+                let plannedResults = try planned.run(group: group)
+                let generalResults = try general.run(group: group)
+                XCTAssertEqual(plannedResults.count, generalResults.count, group)
+                for (fast, slow) in zip(plannedResults, generalResults) where fast.actual != slow.actual || fast.passed != slow.passed {
+                    XCTFail("\(group)/\(fast.name): \(fast.expression)\n  with shortcuts: \(fast.actual)\n  without: \(slow.actual)")
+                }
+                compared += plannedResults.count
+            }
+        }
+        XCTAssertGreaterThan(compared, 500)
+    }
+
+    private static let differentialFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Differential")
 }
