@@ -141,7 +141,7 @@ extension FunctionLibrary {
         NativeFunction("replace", "<s-(sf)(sf)n?:s>") { call, arguments throws(JSONataError) in
             try replace(&call, arguments)
         },
-        NativeFunction("eval", "<sx?:x>") { call, arguments throws(JSONataError) in
+        NativeFunction("eval", "<sx?:x>", readsCallerScope: true) { call, arguments throws(JSONataError) in
             guard let source = arguments[argument: 0].string else { return nil }
             let expression: RuleExpression
             do throws(JSONataError) {
@@ -152,7 +152,7 @@ extension FunctionLibrary {
             // An undefined context argument is the caller's context, as in JSONata.
             let input = arguments[argument: 1] ?? call.context
             do throws(JSONataError) {
-                return try expression.evaluate(input, limits: call.evaluation.limits)
+                return try expression.evaluate(input, bindings: call.scope?.evalBindings() ?? [:], limits: call.evaluation.limits)
             } catch {
                 throw JSONataError(
                     code: error.code == "D3137" ? error.code : "D3121", position: call.position,

@@ -14,7 +14,7 @@ extension Evaluation {
         for index in 0..<argumentNodes.count {
             arguments.append(try evaluate(argumentNodes[index], input, frame))
         }
-        return try applyNative(builtin, arguments, context: input, position: position)
+        return try applyNative(builtin, arguments, context: input, position: position, scope: builtin.readsCallerScope ? frame : nil)
     }
 
     func call(
@@ -37,6 +37,9 @@ extension Evaluation {
         arguments.reserveCapacity(argumentNodes.count)
         for argumentNode in argumentNodes {
             arguments.append(try evaluate(argumentNode!, input, frame))
+        }
+        if case .native(let native) = function.implementation, native.readsCallerScope {
+            return try applyNative(native, arguments, context: input, position: position, scope: frame)
         }
         return try apply(function, arguments, context: input, position: position)
     }
@@ -68,7 +71,7 @@ extension Evaluation {
             if let signature = definition.signature {
                 arguments = try signature.validate(arguments, context: context, position: position, functionName: "lambda")
             }
-            let scope = Frame(parent: closure)
+            let scope = Frame(parent: closure, isFunctionScope: true)
             for (index, parameter) in definition.parameters.enumerated() {
                 scope.bind(parameter, index < arguments.count ? arguments[index] : nil)
             }
@@ -103,10 +106,14 @@ extension Evaluation {
             let next = try callee(calleeNode, input, frame, partial: false)
             var nextArguments: [Value?] = []
             for argumentNode in argumentNodes { nextArguments.append(try evaluate(argumentNode!, input, frame)) }
-            if case .lambda = next.implementation {
+            switch next.implementation {
+            case .lambda:
                 return .call(next, nextArguments, context: input)
+            case .native(let native) where native.readsCallerScope:
+                return .value(collapse(try applyNative(native, nextArguments, context: input, position: node.position, scope: frame)))
+            default:
+                return .value(collapse(try apply(next, nextArguments, context: input, position: node.position)))
             }
-            return .value(collapse(try apply(next, nextArguments, context: input, position: node.position)))
         case .condition(let test, let then, let otherwise):
             try enter(node)
             defer { leave() }
@@ -150,9 +157,12 @@ extension Evaluation {
         }
     }
 
-    /// Calls a built-in function after checking its signature.
-    func applyNative(_ native: NativeFunction, _ arguments: [Value?], context: Value?, position: Int) throws(JSONataError) -> Value? {
-        var call = NativeCall(evaluation: self, context: context, position: position)
+    /// Calls a built-in function after checking its signature; `scope` is
+    /// the caller's frame, for a function that reads it.
+    func applyNative(
+        _ native: NativeFunction, _ arguments: [Value?], context: Value?, position: Int, scope: Frame? = nil
+    ) throws(JSONataError) -> Value? {
+        var call = NativeCall(evaluation: self, context: context, position: position, scope: scope)
         guard let signature = native.signature else { return try native.body(&call, arguments) }
         if signature.fitsDirectly(arguments) { return try native.body(&call, arguments) }
         let validated = try signature.validate(arguments, context: context, position: position, functionName: "$" + native.name)

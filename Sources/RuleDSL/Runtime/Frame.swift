@@ -8,10 +8,35 @@ class Frame {
     /// argument): they hide the enclosing frames' bindings of those names.
     private var undefinedNames: Set<String> = []
     let parent: Frame?
+    /// Whether the frame holds a function call's parameters.
+    let isFunctionScope: Bool
 
-    init(parent: Frame?, bindings: [String: Value] = [:]) {
+    init(parent: Frame?, bindings: [String: Value] = [:], isFunctionScope: Bool = false) {
         self.parent = parent
         self.bindings = bindings
+        self.isFunctionScope = isFunctionScope
+    }
+
+    /// The variables an expression given to `$eval` here sees, as JSONata
+    /// gives them: those in scope where the innermost function being called
+    /// was defined (not its parameters, nor the blocks inside it), or,
+    /// outside any function, every variable in scope here.
+    final func evalBindings() -> [String: Value] {
+        var start: Frame? = self
+        var frame: Frame? = self
+        while let current = frame {
+            if current.isFunctionScope { start = current.parent }
+            frame = current.isFunctionScope ? nil : current.parent
+        }
+        var visible: [String: Value] = [:]
+        var hidden: Set<String> = []
+        frame = start
+        while let current = frame {
+            for (name, value) in current.bindings where visible[name] == nil && !hidden.contains(name) { visible[name] = value }
+            hidden.formUnion(current.undefinedNames)
+            frame = current.parent
+        }
+        return visible
     }
 
     /// The value bound to `name` here or in an enclosing frame.

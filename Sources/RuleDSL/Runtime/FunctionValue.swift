@@ -52,9 +52,13 @@ final class NativeFunction: Sendable {
     /// (no context, no callbacks): the function of that argument, which a
     /// call with one argument uses without building an argument list.
     let unary: UnaryBody?
+    /// Whether the function reads the variables in scope where it is
+    /// called (`$eval`): a call passes its frame in ``NativeCall/scope``.
+    let readsCallerScope: Bool
 
-    init(_ name: String, _ signature: String?, arity: Int? = nil, _ body: @escaping Body) {
+    init(_ name: String, _ signature: String?, arity: Int? = nil, readsCallerScope: Bool = false, _ body: @escaping Body) {
         self.name = name
+        self.readsCallerScope = readsCallerScope
         // The library's signatures are fixed text: a malformed one is a programming error.
         self.signature = signature.map { try! Signature($0, position: 0) }
         // Callbacks receive as many arguments as the function requires
@@ -78,6 +82,7 @@ final class NativeFunction: Sendable {
         self.arity = 1
         self.body = { _, arguments throws(JSONataError) in body(arguments.first ?? nil) }
         self.unary = body
+        self.readsCallerScope = false
     }
 }
 
@@ -88,6 +93,9 @@ struct NativeCall {
     let evaluation: Evaluation
     let context: Value?
     let position: Int
+    /// For a function that reads the caller's scope, the frame of the call
+    /// (nil when it is called as a value, by another function).
+    var scope: Frame? = nil
 
     /// Calls `function` with `arguments`.
     func call(_ function: FunctionValue, _ arguments: [Value?]) throws(JSONataError) -> Value? {

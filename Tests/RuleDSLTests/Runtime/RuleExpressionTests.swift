@@ -51,6 +51,16 @@ final class RuleExpressionTests: XCTestCase {
 
     /// Strings are equal when their code units are: canonically equivalent
     /// spellings ("\u{E9}" and "e\u{301}") are different strings, as in JSONata.
+    /// An expression given to `$eval` sees the caller's variables and the
+    /// blocks around the call, but not the parameters of the function
+    /// the call is in.
+    func testEvalSeesTheVariablesInScope() throws {
+        let model: [String: Value] = ["model": .string("qwen")]
+        XCTAssertEqual(try evaluate(#"$eval("$model & '!'")"#, "{}", bindings: model), #""qwen!""#)
+        XCTAssertEqual(try evaluate(#"($suffix := "?"; $eval("$model & $suffix"))"#, "{}", bindings: model), #""qwen?""#)
+        XCTAssertEqual(try evaluate(#"(function($model){ $eval("$model") })("other")"#, "{}", bindings: model), #""qwen""#)
+    }
+
     func testStringsCompareByCodeUnits() throws {
         XCTAssertEqual(try evaluate(#""\u00e9" = "e\u0301""#, "{}"), "false")
         XCTAssertEqual(try evaluate(#"a = "e\u0301""#, #"{"a": "\u00e9"}"#), "false")
