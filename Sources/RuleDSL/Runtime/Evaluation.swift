@@ -453,9 +453,10 @@ final class Evaluation: Frame {
         var results: [Value] = []
         if let members = input.objectMembers {
             for member in members { appendDeeplyFlattened(member.value, to: &results) }
-            // As JSONata: when the first field holds an array, the values are
-            // an array that one value does not collapse (`*` of `{"a": ["y"]}` is `["y"]`).
-            if let first = members.first, first.value.isArray { return .array(results, []) }
+            // As JSONata: when a field holds an array (even an empty one), the
+            // values are an array that one value does not collapse (`*` of
+            // `{"a": ["y"]}` is `["y"]`, and of `{"a": 0, "b": []}` is `[0]`).
+            if members.contains(where: { $0.value.isArray }) { return .array(results, []) }
         } else if input.isArray {
             appendDeeplyFlattened(input, to: &results)
         } else {
