@@ -234,12 +234,15 @@ extension Evaluation {
         _ steps: [Node], keepSingleton: Bool, group: [(Node, Node)]?, _ input: Value?,
         _ frame: Frame
     ) throws(JSONataError) -> Value? {
-        let tuples = try tupleStream(steps, input, frame)
+        let (tuples, reachedBindingStep) = try tupleStream(steps, input, frame)
         if let group {
             let values = tuples.compactMap(\.value)
-            // No item binds anything: no group (a plain path's group-by
-            // still runs once on undefined, as JSONata does).
-            if values.isEmpty { return .object(ObjectValue()) }
+            // As JSONata: a path whose items run out before its first step
+            // that binds is a plain path, whose group-by still runs once on
+            // undefined; after that step, no item binds anything: no group.
+            if values.isEmpty {
+                return reachedBindingStep ? .object(ObjectValue()) : try groupBy(nil, group, frame, position: steps[0].position)
+            }
             let bindings = tuples.filter { $0.value != nil }.map(\.bindings)
             return try groupBy(.array(values, .sequence), group, frame, position: steps[0].position, tupleBindings: bindings)
         }
@@ -248,8 +251,10 @@ extension Evaluation {
         return .array(tuples.compactMap(\.value), flags)
     }
 
-    /// The items of a path with the variables each one binds.
-    private func tupleStream(_ steps: [Node], _ input: Value?, _ frame: Frame) throws(JSONataError) -> [Tuple] {
+    /// The items of a path with the variables each one binds, and whether
+    /// the items lasted until the first step that binds.
+    private func tupleStream(_ steps: [Node], _ input: Value?, _ frame: Frame) throws(JSONataError) -> ([Tuple], reachedBindingStep: Bool) {
+        var reachedBindingStep = false
         var tuples: [Tuple]
         if case .variable = steps[0].kind {
             tuples = [Tuple(value: input, bindings: [:])]
@@ -259,6 +264,7 @@ extension Evaluation {
             tuples = [Tuple(value: input, bindings: [:])]
         }
         for (stepIndex, step) in steps.enumerated() {
+            reachedBindingStep = reachedBindingStep || step.bindsPerItem || step.yieldsTuples
             if case .sort(let terms) = step.kind {
                 let values = tuples.map { $0.value ?? .null }
                 let order = try sortOrder(values, terms, frame, position: step.position, bindings: tuples.map(\.bindings))
@@ -291,7 +297,7 @@ extension Evaluation {
             tuples = try applyStages(Array(step.stages.drop { if case .indexBinding = $0 { return true } else { return false } }), step, next, frame)
             if tuples.isEmpty { break }
         }
-        return tuples
+        return (tuples, reachedBindingStep)
     }
 
     /// The items one step produces from one input item, each with the
@@ -304,7 +310,7 @@ extension Evaluation {
         if step.yieldsTuples, case .block(let expressions) = step.kind, case .path(let innerSteps, _)? = expressions.last?.kind {
             let scope = Frame(parent: frame)
             for expression in expressions.dropLast() { _ = try evaluate(expression, input, scope) }
-            return try tupleStream(innerSteps, input, scope).compactMap { tuple in tuple.value.map { ($0, tuple.bindings) } }
+            return try tupleStream(innerSteps, input, scope).0.compactMap { tuple in tuple.value.map { ($0, tuple.bindings) } }
         }
         var value = try evaluateKind(step, input, frame)
         if stepIndex > 0, case .array = step.kind, case .array(let elements, let flags)? = value {
