@@ -450,19 +450,22 @@ final class Evaluation: Frame {
     /// is `[1, 2]`).
     private func wildcard(_ input: Value?) -> Value? {
         guard let input else { return nil }
-        var results: [Value] = []
+        let values: [Value]
         if let members = input.objectMembers {
-            for member in members { appendDeeplyFlattened(member.value, to: &results) }
-            // As JSONata: when a field holds an array (even an empty one), the
-            // values are an array that one value does not collapse (`*` of
-            // `{"a": ["y"]}` is `["y"]`, and of `{"a": 0, "b": []}` is `[0]`).
-            if members.contains(where: { $0.value.isArray }) { return .array(results, []) }
-        } else if input.isArray {
-            appendDeeplyFlattened(input, to: &results)
+            values = members.map(\.value)
+        } else if let elements = input.arrayElements {
+            values = elements
         } else {
             // A scalar has no fields: undefined, which a predicate still sees as one item.
             return nil
         }
+        var results: [Value] = []
+        for value in values { appendDeeplyFlattened(value, to: &results) }
+        // As JSONata: when a field (or an element) holds an array, even an
+        // empty one, the values are an array that one value does not
+        // collapse (`*` of `{"a": ["y"]}` is `["y"]`, of `{"a": 0, "b": []}`
+        // is `[0]`, of `[[1]]` is `[1]`; of `[1]` it is `1`).
+        if values.contains(where: \.isArray) { return .array(results, []) }
         return .array(results, .sequence)
     }
 
