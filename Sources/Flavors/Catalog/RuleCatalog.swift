@@ -1,5 +1,6 @@
 import ConversionRules
 import Foundation
+import RuleDSL
 
 /// A rule named by a `config_ref`: one service of one flavor, compiled.
 public struct CompiledRule: Sendable {
@@ -62,15 +63,28 @@ public final class RuleCatalog: @unchecked Sendable {
     private let lock = NSLock()
     private var snapshot = Snapshot()
 
+    /// How every template's expressions are planned.
+    public let plannerOptions: PlannerOptions
+
     /// A catalog of the built-in templates.
     /// - Throws: ``CatalogError/templateFailed(_:)`` if a built-in template does not load (a defect of the library).
-    public init() throws(CatalogError) {
+    public convenience init() throws(CatalogError) {
+        try self.init(plannerOptions: PlannerOptions())
+    }
+
+    /// A catalog of the built-in templates whose expressions, and those of
+    /// the templates added later, are planned as `plannerOptions` say
+    /// (`PlannerOptions(shortcuts: false)` runs every rule on the general
+    /// evaluation, to check the shortcuts against it).
+    /// - Throws: ``CatalogError/templateFailed(_:)`` if a built-in template does not load (a defect of the library).
+    public init(plannerOptions: PlannerOptions) throws(CatalogError) {
+        self.plannerOptions = plannerOptions
         for name in BuiltinTemplates.flavorNames {
             let template: FlavorTemplate
             do throws(TemplateLoadError) {
                 template = try TemplateLoader.load(
                     text: BuiltinTemplates.text(of: name)!,
-                    file: "builtin:\(name).yaml", expectedName: name)
+                    file: "builtin:\(name).yaml", expectedName: name, plannerOptions: plannerOptions)
             } catch {
                 throw .templateFailed(error)
             }
@@ -166,7 +180,7 @@ public final class RuleCatalog: @unchecked Sendable {
                     )
                 }
                 do throws(TemplateLoadError) {
-                    template = try TemplateLoader.load(text: text, file: path)
+                    template = try TemplateLoader.load(text: text, file: path, plannerOptions: plannerOptions)
                 } catch {
                     throw .templateFailed(error)
                 }
@@ -240,7 +254,7 @@ public final class RuleCatalog: @unchecked Sendable {
                 continue
             }
             do throws(TemplateLoadError) {
-                let template = try TemplateLoader.load(text: text, file: file, expectedName: flavorName)
+                let template = try TemplateLoader.load(text: text, file: file, expectedName: flavorName, plannerOptions: plannerOptions)
                 loaded[template.name] = template.keepingFailedServices(from: previous[template.name])
                 diagnostics += template.diagnostics
             } catch {

@@ -23,11 +23,15 @@ public enum TemplateLoader {
     ///   - text: the template's YAML.
     ///   - file: the name used in diagnostics.
     ///   - expectedName: when given, `name:` must equal it (built-in templates: the file's base name).
+    ///   - plannerOptions: how the template's expressions are planned (the
+    ///     defaults are what production uses).
     /// - Throws: ``TemplateLoadError`` with every diagnostic when the file
     ///   itself has an error; errors inside a service are in the returned
     ///   template's ``FlavorTemplate/serviceErrors`` instead.
-    public static func load(text: String, file: String, expectedName: String? = nil) throws(TemplateLoadError) -> FlavorTemplate {
-        var reader = TemplateReader(file: file)
+    public static func load(
+        text: String, file: String, expectedName: String? = nil, plannerOptions: PlannerOptions = PlannerOptions()
+    ) throws(TemplateLoadError) -> FlavorTemplate {
+        var reader = TemplateReader(file: file, plannerOptions: plannerOptions)
         let root: YAMLNode?
         do throws(YAMLError) {
             root = try YAMLReader.read(text, file: file)
@@ -46,6 +50,7 @@ public enum TemplateLoader {
 /// Reads one template, collecting diagnostics instead of stopping at the first.
 private struct TemplateReader {
     let file: String
+    let plannerOptions: PlannerOptions
     var diagnostics: [TemplateDiagnostic] = []
     /// Whether an error outside every service was found: the whole file fails.
     var fileFailed = false
@@ -53,7 +58,10 @@ private struct TemplateReader {
     /// the service loads without a malformed value.
     private var metadataValuesAreOptional = false
 
-    init(file: String) { self.file = file }
+    init(file: String, plannerOptions: PlannerOptions) {
+        self.file = file
+        self.plannerOptions = plannerOptions
+    }
 
     private static let serviceMetadataKeys: Set<String> = [
         "url", "endpoints", "install_raw_routes", "extra_url", "request_segments", "extra_headers", "auth_type",
@@ -389,7 +397,7 @@ private struct TemplateReader {
     mutating func expressionStep(_ scalar: YAMLScalar, variables: Set<String>) -> PipelineStep? {
         let origin = Self.origin(of: scalar, file: file)
         do throws(JSONataError) {
-            let expression = try RuleExpression(scalar.text)
+            let expression = try RuleExpression(scalar.text, options: plannerOptions)
             for problem in expression.lint(contextVariables: variables) {
                 let location = origin.location(ofCharacterOffset: problem.position)
                 report(.warning, YAMLMark(line: location.line, column: location.column), problem.message)

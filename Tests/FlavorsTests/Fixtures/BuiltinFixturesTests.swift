@@ -1,6 +1,7 @@
 import ConversionRules
 import Flavors
 import Foundation
+import RuleDSL
 import XCTest
 
 /// Every fixture in Tests/Fixtures passes against the built-in rules, and
@@ -11,26 +12,56 @@ final class BuiltinFixturesTests: XCTestCase {
         .appendingPathComponent("Fixtures")
 
     func testEveryFixturePasses() throws {
-        let catalog = try RuleCatalog()
-        let enumerator = FileManager.default.enumerator(atPath: Self.fixturesFolder.path)
+        var passed = 0
+        let files = try Self.fixtureFiles()
+        for (relative, result) in try Self.results(of: files, catalog: try RuleCatalog()) {
+            XCTAssertTrue(result.passed, "\(relative): \(result.name)\n" + result.differences.joined(separator: "\n"))
+            if result.passed { passed += 1 }
+        }
+        print("fixtures: \(passed) cases passed in \(files.count) files")
+    }
+
+    /// The planner's shortcuts change how fast a rule runs, never what it
+    /// makes: every fixture case gives the same output, byte for byte,
+    /// with the shortcuts on and off.
+    func testEveryFixtureGivesTheSameOutputWithoutShortcuts() throws {
+        let files = try Self.fixtureFiles()
+        let planned = try Self.results(of: files, catalog: try RuleCatalog())
+        let general = try Self.results(of: files, catalog: try RuleCatalog(plannerOptions: PlannerOptions(shortcuts: false)))
+        XCTAssertEqual(planned.count, general.count)
+        for ((relative, fast), (_, slow)) in zip(planned, general) {
+            XCTAssertEqual(fast.passed, slow.passed, "\(relative): \(fast.name)")
+            XCTAssertEqual(fast.output.body, slow.output.body, "\(relative): \(fast.name)")
+            XCTAssertEqual(fast.output.chunks, slow.output.chunks, "\(relative): \(fast.name)")
+            XCTAssertEqual(fast.output.error, slow.output.error, "\(relative): \(fast.name)")
+            XCTAssertEqual(fast.output.dropped, slow.output.dropped, "\(relative): \(fast.name)")
+            XCTAssertEqual(fast.output.headers.map { "\($0)" }, slow.output.headers.map { "\($0)" }, "\(relative): \(fast.name)")
+        }
+        XCTAssertGreaterThan(planned.count, 100)
+    }
+
+    private static func fixtureFiles() throws -> [String] {
+        let enumerator = FileManager.default.enumerator(atPath: fixturesFolder.path)
         var files: [String] = []
         while let relative = enumerator?.nextObject() as? String {
             if relative.hasSuffix(".json") { files.append(relative) }
         }
         XCTAssertFalse(files.isEmpty)
-        var passed = 0
-        for relative in files.sorted() {
-            let url = Self.fixturesFolder.appendingPathComponent(relative)
+        return files.sorted()
+    }
+
+    /// Every case of every fixture file, run against `catalog`.
+    private static func results(of files: [String], catalog: RuleCatalog) throws -> [(String, FixtureCaseResult)] {
+        var results: [(String, FixtureCaseResult)] = []
+        for relative in files {
+            let url = fixturesFolder.appendingPathComponent(relative)
             let fixture = try FixtureFile(bytes: Array(try Data(contentsOf: url)), file: relative)
             let ruleName = try XCTUnwrap(fixture.rule, "\(relative) names no rule")
             XCTAssertEqual("\(ruleName.replacingOccurrences(of: ":", with: "/")).json", relative, "fixture file name")
             let rule = try catalog.rule(ruleName)
-            for result in FixtureRunner.run(fixture, rule: rule, catalog: catalog) {
-                XCTAssertTrue(result.passed, "\(relative): \(result.name)\n" + result.differences.joined(separator: "\n"))
-                if result.passed { passed += 1 }
-            }
+            results += FixtureRunner.run(fixture, rule: rule, catalog: catalog).map { (relative, $0) }
         }
-        print("fixtures: \(passed) cases passed in \(files.count) files")
+        return results
     }
 
     func testEveryBuiltinRuleLoadsWithoutWarningsAndHasAFixture() throws {
