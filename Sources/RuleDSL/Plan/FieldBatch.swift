@@ -53,7 +53,7 @@ struct FieldBatch: @unchecked Sendable {
         self.chains = .ownedCopy(of: valueChains)
         self.slots = .ownedCopy(of: slots)
         self.names = .ownedCopy(of: names)
-        self.nameKeys = .ownedCopy(of: nameStrings.map(ObjectValue.WantedKey.init))
+        self.nameKeys = .ownedCopy(of: zip(nameStrings, names).map { ObjectValue.WantedKey(key: $0, bytes: $1) })
         self.nestedNodes = .ownedCopy(of: nested.map(ObjectIdentifier.init))
         self.nestedSlots = .ownedCopy(of: nestedSlots)
     }

@@ -1,21 +1,3 @@
-/// How a 64-bit Swift string marks its small (inline) form: bit 61 of its
-/// second word. Equal small strings have equal bits (their bytes, zero
-/// padding, and a count and ASCII flag that follow from the bytes), which
-/// ``ObjectValue`` uses to compare keys; `holds` verifies the layout once.
-enum SmallStringLayout {
-    static func isSmall(_ bits: (UInt64, UInt64)) -> Bool { bits.1 & (1 << 61) != 0 }
-
-    static let holds: Bool = {
-        guard MemoryLayout<String>.size == 16 else { return false }
-        let short = String(decoding: Array("model".utf8), as: UTF8.self)
-        let alsoShort = String("model".reversed().reversed())
-        let long = String(repeating: "x", count: 40)
-        let shortBits = unsafeBitCast(short, to: (UInt64, UInt64).self)
-        return isSmall(shortBits) && shortBits == unsafeBitCast(alsoShort, to: (UInt64, UInt64).self)
-            && !isSmall(unsafeBitCast(long, to: (UInt64, UInt64).self))
-    }()
-}
-
 /// One member of a built object.
 ///
 /// A struct rather than a tuple: arrays of tuples are destroyed element by
@@ -62,12 +44,13 @@ public struct ObjectValue {
 
     private func position(of key: String) -> Int? {
         if let index { return index[ExactKey(key)] }
-        let wanted = WantedKey(key)
-        return entries.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return nil }
-            for position in buffer.indices where wanted.matches(MemberKey(base + position)) { return position }
-            return nil
+        let found = key.utf8.withContiguousStorageIfAvailable { bytes in
+            entries.withUnsafeBufferPointer { buffer in
+                buffer.indices.first { WantedKey(key: key, bytes: bytes).matches(buffer.baseAddress! + $0) }
+            }
         }
+        // Strings bridged from elsewhere may have no contiguous UTF-8.
+        return found ?? entries.firstIndex { Self.sameBytes($0.key, key) }
     }
 
     /// For each of `keys`, the position of the member with that key, or -1:
@@ -81,8 +64,7 @@ public struct ObjectValue {
         entries.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
             for member in buffer.indices {
-                let memberKey = MemberKey(base + member)
-                for position in 0..<keys.count where found[position] < 0 && keys[position].matches(memberKey) {
+                for position in 0..<keys.count where found[position] < 0 && keys[position].matches(base + member) {
                     found[position] = member
                     break
                 }
@@ -96,52 +78,24 @@ public struct ObjectValue {
         entries.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
     }
 
-    /// A member's key as its bits, read in place: copying the key would
-    /// count a reference for each member passed over.
-    struct MemberKey {
-        let member: UnsafePointer<ObjectMember>
-        let bits: (UInt64, UInt64)
-        let isSmall: Bool
-        private static let keyOffset = MemoryLayout<ObjectMember>.offset(of: \.key)!
-
-        @inline(__always)
-        init(_ member: UnsafePointer<ObjectMember>) {
-            self.member = member
-            bits = (UnsafeRawPointer(member) + Self.keyOffset).load(as: (UInt64, UInt64).self)
-            isSmall = SmallStringLayout.isSmall(bits)
-        }
-    }
-
-    /// A key to find, prepared once for comparing with member keys in place.
+    /// A key to find, with its UTF-8 bytes, compared with member keys in
+    /// place (copying a member's key would count a reference for each
+    /// member passed over). The bytes are memory the key's holder keeps
+    /// alive while the key is used.
     struct WantedKey {
         let key: String
-        private let bits: (UInt64, UInt64)
-        private let isSmall: Bool
+        let bytes: UnsafeBufferPointer<UInt8>
 
-        init(_ key: String) {
-            self.key = key
-            bits = unsafeBitCast(key, to: (UInt64, UInt64).self)
-            isSmall = SmallStringLayout.holds && SmallStringLayout.isSmall(bits)
-        }
-
-        /// Whether `member` has this key: equal bits, or else (unless both
-        /// are small strings, whose bits would have been equal) equal bytes.
+        /// Whether `member` has this key, byte for byte.
         @inline(__always)
-        func matches(_ member: MemberKey) -> Bool {
-            if member.bits == bits { return true }
-            if isSmall, member.isSmall { return false }
-            return ObjectValue.sameBytes(member.member.pointee.key, key)
+        func matches(_ member: UnsafePointer<ObjectMember>) -> Bool {
+            member.pointee.key.utf8Equals(bytes)
         }
     }
 
     /// Whether two keys have the same UTF-8 bytes. JSONata compares keys by
     /// their code units (as document lookups do); `==` would also match
     /// canonically equivalent spellings, and costs more.
-    ///
-    /// ``position(of:)`` first tries what most keys allow: Swift stores
-    /// strings of up to 15 UTF-8 bytes inline ("small"), where equal text is
-    /// equal bits, so two small keys compare as two machine words
-    /// (``SmallStringLayout`` checks that representation once).
     static func sameBytes(_ left: String, _ right: String) -> Bool {
         guard left.utf8.count == right.utf8.count else { return false }
         // Strings bridged from elsewhere may have no contiguous UTF-8.
