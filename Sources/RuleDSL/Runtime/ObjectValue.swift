@@ -44,13 +44,12 @@ public struct ObjectValue {
 
     private func position(of key: String) -> Int? {
         if let index { return index[ExactKey(key)] }
-        let found = key.utf8.withContiguousStorageIfAvailable { bytes in
-            entries.withUnsafeBufferPointer { buffer in
-                buffer.indices.first { WantedKey(key: key, bytes: bytes).matches(buffer.baseAddress! + $0) }
-            }
+        // Lengths first: most keys passed over differ in length.
+        let count = key.utf8.count
+        for position in entries.indices where entries[position].key.utf8.count == count {
+            if Self.sameBytes(entries[position].key, key) { return position }
         }
-        // Strings bridged from elsewhere may have no contiguous UTF-8.
-        return found ?? entries.firstIndex { Self.sameBytes($0.key, key) }
+        return nil
     }
 
     /// For each of `keys`, the position of the member with that key, or -1:
@@ -86,18 +85,31 @@ public struct ObjectValue {
         let key: String
         let bytes: UnsafeBufferPointer<UInt8>
 
-        /// Whether `member` has this key, byte for byte.
+        /// Whether `member` has this key, byte for byte (lengths first:
+        /// most keys passed over differ in length).
         @inline(__always)
         func matches(_ member: UnsafePointer<ObjectMember>) -> Bool {
-            member.pointee.key.utf8Equals(bytes)
+            member.pointee.key.utf8.count == bytes.count && ObjectValue.sameBytes(member.pointee.key, bytes)
         }
     }
 
     /// Whether two keys have the same UTF-8 bytes. JSONata compares keys by
     /// their code units (as document lookups do); `==` would also match
     /// canonically equivalent spellings, and costs more.
+    ///
+    /// Keys of up to 15 bytes (most keys; Swift keeps such strings inline)
+    /// compare byte by byte, longer ones with memcmp over their contiguous
+    /// UTF-8: asking a short string for contiguous storage costs more than
+    /// the comparison.
+    @inline(__always)
+    static func sameBytes(_ key: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.count <= 15 ? key.utf8.elementsEqual(bytes) : key.utf8Equals(bytes)
+    }
+
+    /// Whether two keys have the same UTF-8 bytes, compared as above.
     static func sameBytes(_ left: String, _ right: String) -> Bool {
         guard left.utf8.count == right.utf8.count else { return false }
+        if left.utf8.count <= 15 { return left.utf8.elementsEqual(right.utf8) }
         // Strings bridged from elsewhere may have no contiguous UTF-8.
         return right.utf8.withContiguousStorageIfAvailable(left.utf8Equals) ?? left.utf8.elementsEqual(right.utf8)
     }
