@@ -248,10 +248,14 @@ struct Lexer {
         throw JSONataError(.invalidSignature, position: start, token: "end of signature")
     }
 
+    /// A regular expression literal, `/pattern/flags`. As in JSONata, a `/`
+    /// closes it only outside brackets: `(`, `[` and `{` open and `)`, `]`
+    /// and `}` close one (unless escaped), so `/[/]/` and `/(a/b)/` are one
+    /// literal each, and `/a)/` or `/[(]/` never ends (S0302).
     private mutating func regex(_ start: Int) throws(JSONataError) -> Token {
         position += 1
         var pattern = ""
-        var inClass = false
+        var depth = 0
         while let character = peek() {
             if character == "\\" {
                 pattern.append(character)
@@ -262,9 +266,9 @@ struct Lexer {
                 }
                 continue
             }
-            if character == "[" { inClass = true }
-            if character == "]" { inClass = false }
-            if character == "/" && !inClass {
+            if character == "(" || character == "[" || character == "{" { depth += 1 }
+            if character == ")" || character == "]" || character == "}" { depth -= 1 }
+            if character == "/" && depth == 0 {
                 position += 1
                 guard !pattern.isEmpty else { throw JSONataError(.emptyRegex, position: start) }
                 var flags = ""

@@ -445,7 +445,8 @@ struct Parser {
         }
         try expect("{")
         let body = try expression(0)
-        try expect("}")
+        // As in JSONata, a `/` right after a function's body starts a regular expression.
+        try expect("}", operandFollows: true)
         let isThunk: Bool
         if case .call = body.kind, body.stages.isEmpty { isThunk = true } else { isThunk = false }
         return Node(
