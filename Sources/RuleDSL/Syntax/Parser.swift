@@ -259,7 +259,12 @@ struct Parser {
                 steps[steps.count - 1] = try binding(symbol, name, on: last, position: position)
                 return left.with(kind: .path(steps, keepSingletonArray: keep))
             }
-            return try binding(symbol, name, on: left, position: position)
+            // As in JSONata, an index binding makes a path of the step it
+            // follows, so that a group-by after it groups the bound items
+            // (`*#$i{$string($i): $}`); a focus outside a path is inert.
+            let bound = try binding(symbol, name, on: left, position: position)
+            guard symbol == "#" else { return bound }
+            return Node(.path([bound], keepSingletonArray: false), position: left.position)
         case "?":
             let then = try expression(0)
             var otherwise: Node? = nil
