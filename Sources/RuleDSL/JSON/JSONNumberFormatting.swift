@@ -16,7 +16,9 @@ public enum JSONNumberFormatting {
             output.append(contentsOf: (value.isNaN ? "NaN" : value < 0 ? "-Infinity" : "Infinity").utf8)
             return
         }
-        if value == value.rounded(.towardZero), abs(value) < 9.007199254740992e15 {
+        // Integers up to 2^53 in magnitude (2^53 included: Swift spells it
+        // "9007199254740992.0") are their digits.
+        if value == value.rounded(.towardZero), abs(value) <= 9.007199254740992e15 {
             appendInteger(Int64(value), to: &output)
             return
         }

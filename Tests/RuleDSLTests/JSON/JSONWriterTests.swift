@@ -16,6 +16,11 @@ final class JSONWriterTests: XCTestCase {
         XCTAssertEqual(javaScript(5e-324), "5e-324")
         XCTAssertEqual(javaScript(1.7976931348623157e308), "1.7976931348623157e+308")
         XCTAssertEqual(javaScript(9.223372036854775807e18), "9223372036854776000")
+        // 2^53 and its neighbours: the last integer Swift spells without an exponent.
+        XCTAssertEqual(javaScript(9007199254740991), "9007199254740991")
+        XCTAssertEqual(javaScript(9007199254740992), "9007199254740992")
+        XCTAssertEqual(javaScript(-9007199254740992), "-9007199254740992")
+        XCTAssertEqual(javaScript(9007199254740994), "9007199254740994")
         XCTAssertEqual(javaScript(123.456), "123.456")
         XCTAssertEqual(javaScript(-1234.5678e10), "-12345678000000")
         XCTAssertEqual(javaScript(0.30000000000000004), "0.30000000000000004")
