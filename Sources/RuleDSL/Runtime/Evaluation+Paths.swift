@@ -128,11 +128,13 @@ extension Evaluation {
     }
 
     /// A predicate result that is a number or an array of numbers selects by index.
+    /// The indexes a predicate's value selects, or nil when it is a test
+    /// of truth instead (NaN is no index: it selects nothing, as in JSONata).
     private func numericIndexes(_ test: Value?) -> [Double]? {
         guard let test else { return nil }
-        if let number = test.numberValue { return [number] }
+        if let number = test.numberValue { return number.isNaN ? nil : [number] }
         guard let elements = test.arrayElements, !elements.isEmpty else { return nil }
-        let numbers = elements.compactMap { $0.numberValue }
+        let numbers = elements.compactMap { $0.numberValue }.filter { !$0.isNaN }
         return numbers.count == elements.count ? numbers : nil
     }
 

@@ -613,7 +613,8 @@ final class Evaluation: Frame {
         switch value {
         case .null: return false
         case .bool(let flag): return flag
-        case .number(let number): return number != 0
+        // NaN (`0/0`) is false, as in JSONata.
+        case .number(let number): return number != 0 && !number.isNaN
         case .string(let text): return !text.isEmpty
         case .function: return false
         case .object(let object): return object.count > 0
