@@ -77,8 +77,10 @@ let package = Package(
             name: "rulegateway",
             dependencies: ["RuleGateway", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        // Measures the JSON layer against libjansson: swift run -c release JSONBench
-        .executableTarget(name: "JSONBench", dependencies: ["RuleDSL", "CJansson"]),
+        // Measures the JSON layer against libjansson and simdjson: swift run -c release JSONBench
+        .executableTarget(name: "JSONBench", dependencies: ["RuleDSL", "CJansson", "CSimdjsonShim"]),
+        // simdjson (libsimdjson-dev) behind a C interface, for JSONBench only.
+        .target(name: "CSimdjsonShim", linkerSettings: [.linkedLibrary("simdjson")]),
         // libjansson as the reference the tests and the fuzzer compare the JSON reader with.
         .target(name: "JanssonReference", dependencies: ["CJansson", "RuleDSL"]),
         .testTarget(
@@ -88,7 +90,9 @@ let package = Package(
         .testTarget(name: "FlavorsTests", dependencies: ["Flavors"], exclude: ["Resources"]),
         .testTarget(name: "rulecheckTests", dependencies: ["rulecheck"]),
         .testTarget(name: "RuleGatewayTests", dependencies: ["RuleGateway"]),
-    ]
+    ],
+    // simdjson's header needs C++17.
+    cxxLanguageStandard: .cxx17
 )
 
 // The fuzzing binary exists only in the builds Scripts/fuzz makes: it names

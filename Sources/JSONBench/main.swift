@@ -1,9 +1,12 @@
-// Measures the project's JSON reader and writer against libjansson on the
-// payloads the library converts, in one run: a 2 KB chat request and a 150 KB
-// embedding response (8 x 1536 doubles).
+// Measures the project's JSON reader and writer against libjansson and
+// simdjson on the payloads the library converts, in one run: a 2 KB chat
+// request and a 150 KB embedding response (8 x 1536 doubles). The floor of
+// `rulecheck bench` is reading a payload and writing it again (the carried-over
+// byte copy); its counterpart here is simdjson's DOM parse and minify.
 //
 // Run on a release build: swift run -c release JSONBench
 import CJansson
+import CSimdjsonShim
 import Foundation
 import RuleDSL
 
@@ -123,6 +126,7 @@ func report(_ name: String, _ bytes: [UInt8], iterations: Int) {
         free(text)
     }
     json_decref(tree)
+    let (simdjsonTime, simdjsonMatches) = simdjsonParseAndMinify(bytes, document: document, iterations: iterations)
     func line(_ label: String, _ seconds: Double, _ reference: Double) -> String {
         let rate = megabytes / seconds
         return
@@ -134,6 +138,37 @@ func report(_ name: String, _ bytes: [UInt8], iterations: Int) {
     print(line("write, every value re-spelled", fullWrite, janssonWrite))
     print(line("jansson json_loadb", janssonRead, janssonRead))
     print(line("jansson json_dumps compact", janssonWrite, janssonWrite))
+    print(line("floor: read + carried-over write", read + copyWrite, janssonRead + janssonWrite))
+    print(
+        "  \("simdjson parse + minify".padding(toLength: 34, withPad: " ", startingAt: 0)) "
+            + String(format: "%9.2f us %9.1f MB/s; floor / simdjson %.2f", simdjsonTime * 1e6, megabytes / simdjsonTime, (read + copyWrite) / simdjsonTime)
+            + (simdjsonMatches ? "" : " (MINIFIED TEXT DIFFERS)"))
+}
+
+/// simdjson's median seconds to parse `bytes` (padded once, outside the
+/// timing, as simdjson requires) and minify the document; and whether its
+/// text is the project's carried-over write of the same document.
+func simdjsonParseAndMinify(_ bytes: [UInt8], document: JSONDocument, iterations: Int) -> (Double, Bool) {
+    let padded = bytes + [UInt8](repeating: 0, count: simdjson_shim_padding())
+    var output = [UInt8](repeating: 0, count: bytes.count + 64)
+    let parser = simdjson_shim_parser_new()
+    defer { simdjson_shim_parser_free(parser) }
+    func run() -> Int {
+        padded.withUnsafeBufferPointer { text in
+            output.withUnsafeMutableBufferPointer { out in
+                text.withMemoryRebound(to: CChar.self) { text in
+                    out.withMemoryRebound(to: CChar.self) { out in
+                        simdjson_shim_parse_and_minify(parser, text.baseAddress, bytes.count, out.baseAddress, out.count)
+                    }
+                }
+            }
+        }
+    }
+    let length = run()
+    var writer = JSONWriter(capacity: bytes.count)
+    writer.appendValue(of: document, at: document.root)
+    let matches = length >= 0 && (try? JSONValue(parsing: Array(output[0..<length]))) == (try? JSONValue(parsing: writer.bytes))
+    return (measure(iterations) { _ = run() }, matches)
 }
 
 report("chat request", Payloads.chatRequest(), iterations: 2000)
