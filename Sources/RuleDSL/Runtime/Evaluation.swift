@@ -450,23 +450,27 @@ final class Evaluation: Frame {
     /// is `[1, 2]`).
     private func wildcard(_ input: Value?) -> Value? {
         guard let input else { return nil }
-        let values: [Value]
-        if let members = input.objectMembers {
-            values = members.map(\.value)
-        } else if let elements = input.arrayElements {
-            values = elements
-        } else {
-            // A scalar has no fields: undefined, which a predicate still sees as one item.
-            return nil
-        }
         var results: [Value] = []
-        for value in values { appendDeeplyFlattened(value, to: &results) }
         // As JSONata: when a field (or an element) holds an array, even an
         // empty one, the values are an array that one value does not
         // collapse (`*` of `{"a": ["y"]}` is `["y"]`, of `{"a": 0, "b": []}`
         // is `[0]`, of `[[1]]` is `[1]`; of `[1]` it is `1`).
-        if values.contains(where: \.isArray) { return .array(results, []) }
-        return .array(results, .sequence)
+        var holdsArray = false
+        if let members = input.objectMembers {
+            for member in members {
+                holdsArray = holdsArray || member.value.isArray
+                appendDeeplyFlattened(member.value, to: &results)
+            }
+        } else if let elements = input.arrayElements {
+            for element in elements {
+                holdsArray = holdsArray || element.isArray
+                appendDeeplyFlattened(element, to: &results)
+            }
+        } else {
+            // A scalar has no fields: undefined, which a predicate still sees as one item.
+            return nil
+        }
+        return .array(results, holdsArray ? [] : .sequence)
     }
 
     private func appendDeeplyFlattened(_ value: Value, to results: inout [Value]) {
